@@ -1,0 +1,43 @@
+# Two commands do all set-up: `make demo` runs the example site, `make test` runs the suite.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+MANAGE := $(PY) example_site/manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install demo test test-postgres lint benchmarks clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test,demo]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(MANAGE) migrate --noinput
+	$(MANAGE) pmc_booking_demo
+	@echo "Starting the Huey consumer and the site on http://$(HOST):$(PORT)/ (admin: /admin/)"
+	$(MANAGE) run_huey --quiet & HUEY_PID=$$!; \
+	trap 'kill $$HUEY_PID 2>/dev/null' EXIT INT TERM; \
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-postgres: $(STAMP)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} \
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(MANAGE) makemigrations --check --dry-run
+
+benchmarks: $(STAMP)
+	$(PY) benchmarks/slots.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info example_site/db.sqlite3 example_site/huey.sqlite3

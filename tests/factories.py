@@ -1,0 +1,53 @@
+"""Small factories: tests build exactly the hosts and meeting types they talk about."""
+
+import itertools
+
+from wagtail_pmc_booking import demo_data
+from wagtail_pmc_booking.models import AvailabilityWindow, Host, MeetingType, OutOfOffice
+
+_counter = itertools.count(1)
+
+
+def make_host(*, windows=None, out_of_office=(), **fields):
+    """A host with ``windows`` as {weekday: [(start, end), ...]} (default: the seed's)."""
+    n = next(_counter)
+    fields.setdefault("name", f"Host {n}")
+    fields.setdefault("slug", f"host-{n}")
+    fields.setdefault("email", f"host{n}@example.com")
+    fields.setdefault("timezone", demo_data.SEED_TIMEZONE)
+    fields.setdefault("durations", list(demo_data.SEED_DURATIONS))
+    fields.setdefault("buffer_before_minutes", demo_data.SEED_BUFFER_BEFORE)
+    fields.setdefault("buffer_after_minutes", demo_data.SEED_BUFFER_AFTER)
+    fields.setdefault("zoom_user", f"host{n}@example.com")
+    host = Host.objects.create(**fields)
+    windows = demo_data.SEED_WINDOWS if windows is None else windows
+    rows = [(day, start, end) for day, ranges in sorted(windows.items()) for start, end in ranges]
+    AvailabilityWindow.objects.bulk_create(
+        AvailabilityWindow(host=host, weekday=day, start_time=start, end_time=end, sort_order=i)
+        for i, (day, start, end) in enumerate(rows)
+    )
+    for start_date, end_date, start_time, end_time, reason in out_of_office:
+        OutOfOffice.objects.create(
+            host=host,
+            start_date=start_date,
+            end_date=end_date,
+            start_time=start_time,
+            end_time=end_time,
+            reason=reason,
+        )
+    return host
+
+
+def make_seed_host(**fields):
+    return make_host(out_of_office=demo_data.SEED_OUT_OF_OFFICE, **fields)
+
+
+def make_meeting_type(*, hosts, **fields):
+    n = next(_counter)
+    fields.setdefault("name", f"Meeting {n}")
+    fields.setdefault("slug", f"meeting-{n}")
+    fields.setdefault("durations", [15, 30, 45, 60])
+    fields.setdefault("default_duration", 30)
+    meeting_type = MeetingType.objects.create(**fields)
+    meeting_type.hosts.set(hosts)
+    return meeting_type

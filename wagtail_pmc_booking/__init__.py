@@ -1,0 +1,3 @@
+"""Meeting booking with Zoom for Wagtail."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WagtailPmcBookingConfig(AppConfig):
+    name = "wagtail_pmc_booking"
+    label = "wagtail_pmc_booking"
+    verbose_name = _("Bookings")
+    default_auto_field = "django.db.models.BigAutoField"

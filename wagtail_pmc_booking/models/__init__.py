@@ -1,0 +1,17 @@
+from .api_keys import ApiKey
+from .bookings import Booking, BookingEvent
+from .hosts import AvailabilityWindow, Host
+from .meeting_types import MeetingType
+from .meetings import ZoomMeeting
+from .out_of_office import OutOfOffice
+
+__all__ = [
+    "ApiKey",
+    "AvailabilityWindow",
+    "Booking",
+    "BookingEvent",
+    "Host",
+    "MeetingType",
+    "OutOfOffice",
+    "ZoomMeeting",
+]

@@ -1,0 +1,146 @@
+"""Bookings and their append-only audit trail. Only ``booking.py`` writes these."""
+
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ..tokens import new_public_id
+from ..validators import validate_timezone
+
+
+class BookingStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class BookingQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(status=BookingStatus.CONFIRMED)
+
+    def overlapping(self, start, end):
+        """Bookings whose blocked range intersects [start, end)."""
+        return self.filter(blocked_start__lt=end, blocked_end__gt=start)
+
+
+class Booking(models.Model):
+    public_id = models.CharField(
+        _("booking id"), max_length=32, unique=True, default=new_public_id, editable=False
+    )
+    meeting_type = models.ForeignKey(
+        "wagtail_pmc_booking.MeetingType",
+        verbose_name=_("meeting type"),
+        on_delete=models.PROTECT,
+        related_name="bookings",
+    )
+    host = models.ForeignKey(
+        "wagtail_pmc_booking.Host",
+        verbose_name=_("host"),
+        on_delete=models.PROTECT,
+        related_name="bookings",
+    )
+    co_hosts = models.ManyToManyField(
+        "wagtail_pmc_booking.Host",
+        verbose_name=_("co-hosts"),
+        blank=True,
+        related_name="co_hosted_bookings",
+        help_text=_("Collective meetings: the other hosts, Zoom alternative hosts."),
+    )
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    duration_minutes = models.PositiveSmallIntegerField(_("length (minutes)"))
+    attendee_name = models.CharField(_("attendee name"), max_length=255)
+    attendee_email = models.EmailField(_("attendee email"))
+    attendee_timezone = models.CharField(
+        _("attendee timezone"), max_length=64, default="UTC", validators=[validate_timezone]
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=BookingStatus.choices,
+        default=BookingStatus.CONFIRMED,
+        db_index=True,
+    )
+    sequence = models.PositiveIntegerField(_("revision"), default=0)
+    blocked_start = models.DateTimeField(_("blocked from"))
+    blocked_end = models.DateTimeField(_("blocked until"))
+    manage_token_hash = models.CharField(max_length=64, db_index=True, editable=False)
+    cancel_reason = models.TextField(_("cancel reason"), blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = BookingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start"]
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        indexes = [
+            models.Index(fields=["host", "status", "blocked_start"]),
+            models.Index(fields=["status", "start"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="pmc_booking_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(blocked_start__lte=models.F("start"))
+                & models.Q(blocked_end__gte=models.F("end")),
+                name="pmc_booking_blocked_covers_meeting",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.public_id} {self.attendee_name} {self.start:%Y-%m-%d %H:%M} UTC"
+
+    @property
+    def is_confirmed(self):
+        return self.status == BookingStatus.CONFIRMED
+
+    @property
+    def attendee_zoneinfo(self):
+        return zoneinfo.ZoneInfo(self.attendee_timezone)
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Created")
+    RESCHEDULED = "rescheduled", _("Rescheduled")
+    REASSIGNED = "reassigned", _("Host reassigned")
+    CANCELLED = "cancelled", _("Cancelled")
+    MEETING_CREATED = "meeting_created", _("Zoom meeting created")
+    MEETING_UPDATED = "meeting_updated", _("Zoom meeting updated")
+    MEETING_DELETED = "meeting_deleted", _("Zoom meeting deleted")
+    MEETING_FAILED = "meeting_failed", _("Zoom call failed")
+    MEETING_SKIPPED = "meeting_skipped", _("Zoom meeting skipped")
+    EMAIL_SENT = "email_sent", _("Email sent")
+    EMAIL_FAILED = "email_failed", _("Email failed")
+
+
+class BookingEvent(models.Model):
+    """One line of a booking's audit trail; rows are never changed or removed."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("event"), max_length=32, choices=EventKind.choices)
+    message = models.TextField(_("details"), blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    actor = models.CharField(_("by"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("booking event")
+        verbose_name_plural = _("booking events")
+
+    def __str__(self):
+        return f"{self.booking_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Audit events are append-only.")

@@ -1,0 +1,65 @@
+"""Out-of-office days and blocked windows."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+
+
+class OutOfOffice(models.Model):
+    """Whole days (no times) or a window on each date; read in the host's timezone."""
+
+    host = ParentalKey(
+        "wagtail_pmc_booking.Host",
+        verbose_name=_("host"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="out_of_office",
+        help_text=_("Leave empty to block every host (e.g. a company holiday)."),
+    )
+    start_date = models.DateField(_("from date"))
+    end_date = models.DateField(_("to date"), help_text=_("Inclusive."))
+    start_time = models.TimeField(_("from time"), null=True, blank=True)
+    end_time = models.TimeField(_("to time"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    is_enabled = models.BooleanField(
+        _("enabled"),
+        default=True,
+        help_text=_("Enabled entries hide slots and skip Zoom meeting creation."),
+    )
+
+    class Meta:
+        ordering = ["start_date", "start_time"]
+        verbose_name = _("out of office")
+        verbose_name_plural = _("out of office")
+        indexes = [models.Index(fields=["end_date", "start_date"])]
+
+    def __str__(self):
+        when = f"{self.start_date:%Y-%m-%d}"
+        if self.end_date and self.end_date != self.start_date:
+            when += f" – {self.end_date:%Y-%m-%d}"
+        if self.start_time and self.end_time:
+            when += f" {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+        who = self.host.name if self.host_id else gettext("All hosts")
+        return f"{who}: {when}" + (f" ({self.reason})" if self.reason else "")
+
+    @property
+    def is_whole_day(self):
+        return self.start_time is None and self.end_time is None
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = gettext("The end date cannot be before the start date.")
+        if (self.start_time is None) != (self.end_time is None):
+            missing = "end_time" if self.end_time is None else "start_time"
+            errors[missing] = gettext(
+                "Set both times for a blocked window, or neither for whole days."
+            )
+        elif self.start_time and self.end_time and self.start_time >= self.end_time:
+            errors["end_time"] = gettext("The blocked window must end after it starts.")
+        if errors:
+            raise ValidationError(errors)

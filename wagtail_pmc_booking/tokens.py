@@ -1,0 +1,31 @@
+"""Random identifiers and keyed hashes for public ids and secret tokens."""
+
+import base64
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+
+
+def random_base32(length):
+    raw = secrets.token_bytes(length)
+    return base64.b32encode(raw).decode("ascii").lower().rstrip("=")[:length]
+
+
+def new_public_id():
+    return "bk_" + random_base32(16)
+
+
+def new_secret(nbytes=32):
+    return secrets.token_urlsafe(nbytes)
+
+
+def keyed_hash(value, purpose):
+    """HMAC-SHA256 of ``value`` keyed by the site's secret, so a leaked table is useless."""
+    key = hashlib.sha256(f"wagtail_pmc_booking:{purpose}:{settings.SECRET_KEY}".encode()).digest()
+    return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def hashes_match(a, b):
+    return hmac.compare_digest(a.encode("ascii"), b.encode("ascii"))

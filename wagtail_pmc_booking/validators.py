@@ -1,0 +1,52 @@
+"""Field validators shared by models, forms and the API."""
+
+import zoneinfo
+from functools import lru_cache
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from .conf import booking_settings
+
+MAX_MINUTES = 24 * 60
+
+
+@lru_cache(maxsize=1)
+def available_timezones():
+    return frozenset(zoneinfo.available_timezones())
+
+
+def validate_timezone(value):
+    if value not in available_timezones():
+        raise ValidationError(
+            _("“%(value)s” is not a known IANA timezone, e.g. Europe/Berlin."),
+            code="invalid_timezone",
+            params={"value": value},
+        )
+
+
+def validate_minutes(value):
+    """Buffers and notice are minutes between 0 and 24 hours."""
+    if value is None:
+        return
+    if value < 0 or value > MAX_MINUTES:
+        raise ValidationError(
+            _("Enter a number of minutes between 0 and %(max)s."),
+            code="minutes_out_of_range",
+            params={"max": MAX_MINUTES},
+        )
+
+
+def validate_durations(value):
+    allowed = booking_settings.DURATION_CHOICES
+    if not isinstance(value, list) or not value:
+        raise ValidationError(_("Choose at least one meeting length."), code="durations_empty")
+    bad = [d for d in value if not isinstance(d, int) or isinstance(d, bool) or d not in allowed]
+    if bad:
+        raise ValidationError(
+            _("Meeting lengths must be among %(allowed)s minutes."),
+            code="durations_invalid",
+            params={"allowed": ", ".join(str(d) for d in allowed)},
+        )
+    if len(set(value)) != len(value):
+        raise ValidationError(_("Each meeting length may be listed once."), code="durations_dup")
