@@ -50,4 +50,5 @@ def make_meeting_type(*, hosts, **fields):
     fields.setdefault("default_duration", 30)
     meeting_type = MeetingType.objects.create(**fields)
     meeting_type.hosts.set(hosts)
+    meeting_type.save()  # ParentalManyToManyField writes on save
     return meeting_type

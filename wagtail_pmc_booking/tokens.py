@@ -29,3 +29,12 @@ def keyed_hash(value, purpose):
 
 def hashes_match(a, b):
     return hmac.compare_digest(a.encode("ascii"), b.encode("ascii"))
+
+
+def manage_token(public_id, nonce):
+    """The attendee's manage token: derived, never stored; a new nonce retires old links."""
+    return keyed_hash(f"{public_id}:{nonce}", "manage-token")[:40]
+
+
+def manage_token_lookup_hash(token):
+    return keyed_hash(token, "manage-token-lookup")

@@ -67,6 +67,9 @@ class Booking(models.Model):
     blocked_start = models.DateTimeField(_("blocked from"))
     blocked_end = models.DateTimeField(_("blocked until"))
     manage_token_hash = models.CharField(max_length=64, db_index=True, editable=False)
+    # The manage token is derived from this nonce and SECRET_KEY (see ``tokens.py``);
+    # a new nonce on every change makes old links die.
+    token_nonce = models.CharField(max_length=32, editable=False, default="")
     cancel_reason = models.TextField(_("cancel reason"), blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -1,0 +1,210 @@
+"""The read side of scheduling: load a meeting type's hosts as plain data, list slots.
+
+Everything for a meeting type and a time range is loaded in a fixed number of queries,
+whatever the number of hosts or days; the rules themselves live in ``scheduling``.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import time, timedelta
+
+from django.db.models import Q
+from django.utils import timezone as django_timezone
+from django.utils.translation import gettext as _
+
+from . import scheduling
+from .exceptions import InvalidBookingRequest
+from .models import AvailabilityWindow, Booking, Host, MeetingType, OutOfOffice
+from .models.bookings import BookingStatus
+from .scheduling.rules import boundary, zone
+from .validators import available_timezones
+
+# Bookings this far either side of a range can still reach into it through buffers.
+_MARGIN = timedelta(days=1, hours=1)
+
+
+@dataclass(frozen=True)
+class Pool:
+    """The hosts of a meeting type as the rules see them, in the meeting type's order."""
+
+    meeting_type: MeetingType
+    hosts: list[Host]
+    schedules: list[scheduling.HostSchedule]
+
+    def host(self, host_id):
+        return next(h for h in self.hosts if h.pk == host_id)
+
+
+def meeting_type_hosts(meeting_type, host_ids=None):
+    """Active hosts in the order they were added to the meeting type (first = fixed host)."""
+    through = MeetingType.hosts.through.objects.filter(
+        meetingtype=meeting_type, host__is_active=True
+    ).select_related("host")
+    if host_ids is not None:
+        through = through.filter(host_id__in=host_ids)
+    return [row.host for row in through.order_by("pk")]
+
+
+def load_pool(
+    meeting_type, *, range_start, range_end, host_ids=None, exclude_booking_id=None, hosts=None
+):
+    """Hosts of ``meeting_type`` with windows, out-of-office and busy ranges around the range.
+
+    ``hosts`` may be given when the caller already holds them (e.g. locked rows).
+    ``exclude_booking_id`` leaves one booking out of the busy ranges (a reschedule).
+    """
+    if hosts is None:
+        hosts = meeting_type_hosts(meeting_type, host_ids)
+    ids = [h.pk for h in hosts]
+    if not ids:
+        return Pool(meeting_type, [], [])
+    lo, hi = range_start - _MARGIN, range_end + _MARGIN
+    first_day, last_day = (lo - timedelta(days=1)).date(), (hi + timedelta(days=1)).date()
+
+    windows = defaultdict(list)
+    for row in AvailabilityWindow.objects.filter(host_id__in=ids).values_list(
+        "host_id", "weekday", "start_time", "end_time"
+    ):
+        windows[row[0]].append(scheduling.WeeklyWindow(row[1], row[2], row[3]))
+
+    away = defaultdict(list)
+    shared_away = []
+    for host_id, *fields in OutOfOffice.objects.filter(
+        Q(host_id__in=ids) | Q(host__isnull=True),
+        is_enabled=True,
+        start_date__lte=last_day,
+        end_date__gte=first_day,
+    ).values_list("host_id", "start_date", "end_date", "start_time", "end_time"):
+        rule = scheduling.OutOfOfficeRule(*fields)
+        (away[host_id] if host_id else shared_away).append(rule)
+
+    confirmed = Booking.objects.filter(status=BookingStatus.CONFIRMED).overlapping(lo, hi)
+    if exclude_booking_id is not None:
+        confirmed = confirmed.exclude(pk=exclude_booking_id)
+    taken = [
+        *confirmed.filter(host_id__in=ids).values_list(
+            "host_id", "blocked_start", "blocked_end", "start"
+        ),
+        *Booking.co_hosts.through.objects.filter(
+            host_id__in=ids, booking__in=confirmed
+        ).values_list("host_id", "booking__blocked_start", "booking__blocked_end", "booking__start"),
+    ]
+    busy = defaultdict(list)
+    starts = defaultdict(list)
+    for host_id, blocked_start, blocked_end, start in taken:
+        busy[host_id].append(scheduling.Interval(blocked_start, blocked_end))
+        starts[host_id].append(start)
+
+    cap = meeting_type.max_bookings_per_host_per_day
+    schedules = []
+    for host in hosts:
+        per_day = defaultdict(int)
+        if cap:
+            tz = host.zoneinfo
+            for start in starts[host.pk]:
+                per_day[start.astimezone(tz).date()] += 1
+        schedules.append(
+            scheduling.HostSchedule(
+                host_id=host.pk,
+                timezone=host.timezone,
+                windows=tuple(windows[host.pk]),
+                out_of_office=tuple(away[host.pk] + shared_away),
+                busy=tuple(scheduling.normalize(busy[host.pk])),
+                buffer_before=host.buffer_before_minutes,
+                buffer_after=host.buffer_after_minutes,
+                daily_cap=cap,
+                bookings_per_day=dict(per_day),
+            )
+        )
+    return Pool(meeting_type, hosts, schedules)
+
+
+def resolve_duration(meeting_type, duration):
+    duration = duration or meeting_type.default_duration
+    if duration not in (meeting_type.durations or []):
+        raise InvalidBookingRequest(
+            _("This meeting is offered for %(durations)s minutes.")
+            % {"durations": ", ".join(str(d) for d in meeting_type.durations)},
+            fields={"duration": [_("Choose one of the offered lengths.")]},
+        )
+    return duration
+
+
+def resolve_timezone(name):
+    if name not in available_timezones():
+        raise InvalidBookingRequest(
+            _("Unknown timezone."), fields={"timezone": [_("Use an IANA name like Europe/Berlin.")]}
+        )
+    return name
+
+
+def slot_query(meeting_type, duration, *, range_start, range_end, now=None):
+    return scheduling.SlotQuery(
+        duration=duration,
+        interval=meeting_type.slot_interval_minutes,
+        now=now or django_timezone.now(),
+        minimum_notice=meeting_type.minimum_notice_minutes,
+        horizon_days=meeting_type.booking_horizon_days,
+        range_start=range_start,
+        range_end=range_end,
+    )
+
+
+def offering(pool, duration):
+    """Only hosts who offer ``duration`` take part; collective needs all of them."""
+    keep = [s for s, h in zip(pool.schedules, pool.hosts) if duration in (h.durations or [])]
+    if scheduling.pool_mode(pool.meeting_type.assignment) == scheduling.INTERSECTION and len(
+        keep
+    ) != len(pool.schedules):
+        return []
+    return keep
+
+
+def local_day_range(first_date, last_date, tz):
+    """UTC bounds of the local days ``first_date``..``last_date`` (inclusive) in ``tz``."""
+    tz = zone(tz)
+    return boundary(first_date, time(0), tz), boundary(last_date + timedelta(days=1), time(0), tz)
+
+
+def list_slots(
+    meeting_type, *, start_date, end_date, tz, duration=None, host_ids=None, now=None
+):
+    """Bookable slots between two local dates of ``tz``, keyed by the local date there."""
+    duration = resolve_duration(meeting_type, duration)
+    range_start, range_end = local_day_range(start_date, end_date, tz)
+    slots = find_slots(
+        meeting_type,
+        duration,
+        range_start=range_start,
+        range_end=range_end,
+        host_ids=host_ids,
+        now=now,
+    )
+    return scheduling.slots_by_local_date(slots, tz)
+
+
+def find_slots(meeting_type, duration, *, range_start, range_end, host_ids=None, now=None):
+    if not meeting_type.is_active:
+        return []
+    query = slot_query(meeting_type, duration, range_start=range_start, range_end=range_end, now=now)
+    pool = load_pool(meeting_type, range_start=range_start, range_end=range_end, host_ids=host_ids)
+    mode = scheduling.pool_mode(meeting_type.assignment)
+    return scheduling.pool_slots(offering(pool, duration), query, mode)
+
+
+def next_slots(meeting_type, duration, *, after, count=3, now=None):
+    """The first ``count`` slots from ``after`` on, looking a fortnight at a time."""
+    now = now or django_timezone.now()
+    horizon = now + timedelta(days=meeting_type.booking_horizon_days)
+    found = []
+    start = max(after, now)
+    while start < horizon and len(found) < count:
+        end = min(start + timedelta(days=14), horizon)
+        found += find_slots(meeting_type, duration, range_start=start, range_end=end, now=now)
+        start = end
+    return found[:count]
+
+
+def default_timezone(meeting_type):
+    host = next(iter(meeting_type_hosts(meeting_type)), None)
+    return host.timezone if host else "UTC"
