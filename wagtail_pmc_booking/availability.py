@@ -87,7 +87,9 @@ def load_pool(
         ),
         *Booking.co_hosts.through.objects.filter(
             host_id__in=ids, booking__in=confirmed
-        ).values_list("host_id", "booking__blocked_start", "booking__blocked_end", "booking__start"),
+        ).values_list(
+            "host_id", "booking__blocked_start", "booking__blocked_end", "booking__start"
+        ),
     ]
     busy = defaultdict(list)
     starts = defaultdict(list)
@@ -166,9 +168,7 @@ def local_day_range(first_date, last_date, tz):
     return boundary(first_date, time(0), tz), boundary(last_date + timedelta(days=1), time(0), tz)
 
 
-def list_slots(
-    meeting_type, *, start_date, end_date, tz, duration=None, host_ids=None, now=None
-):
+def list_slots(meeting_type, *, start_date, end_date, tz, duration=None, host_ids=None, now=None):
     """Bookable slots between two local dates of ``tz``, keyed by the local date there."""
     duration = resolve_duration(meeting_type, duration)
     range_start, range_end = local_day_range(start_date, end_date, tz)
@@ -186,7 +186,9 @@ def list_slots(
 def find_slots(meeting_type, duration, *, range_start, range_end, host_ids=None, now=None):
     if not meeting_type.is_active:
         return []
-    query = slot_query(meeting_type, duration, range_start=range_start, range_end=range_end, now=now)
+    query = slot_query(
+        meeting_type, duration, range_start=range_start, range_end=range_end, now=now
+    )
     pool = load_pool(meeting_type, range_start=range_start, range_end=range_end, host_ids=host_ids)
     mode = scheduling.pool_mode(meeting_type.assignment)
     return scheduling.pool_slots(offering(pool, duration), query, mode)

@@ -41,8 +41,12 @@ def confirm_booking(meeting_type, host, start, duration=30):
 
 def test_seed_monday_lists_every_half_hour_inside_both_windows(product_demo):
     days = availability.list_slots(
-        product_demo, start_date=date(2026, 4, 13), end_date=date(2026, 4, 13), tz="Asia/Kolkata",
-        duration=30, now=NOW,
+        product_demo,
+        start_date=date(2026, 4, 13),
+        end_date=date(2026, 4, 13),
+        tz="Asia/Kolkata",
+        duration=30,
+        now=NOW,
     )
     monday = local_starts(days, IST)[date(2026, 4, 13)]
     assert monday[:3] == ["09:00", "09:30", "10:00"]
@@ -54,8 +58,12 @@ def test_seed_monday_lists_every_half_hour_inside_both_windows(product_demo):
 
 def test_whole_day_out_of_office_hides_the_day_and_blocked_window_hides_afternoon(product_demo):
     days = availability.list_slots(
-        product_demo, start_date=date(2026, 4, 20), end_date=date(2026, 4, 26), tz="Asia/Kolkata",
-        duration=30, now=NOW,
+        product_demo,
+        start_date=date(2026, 4, 20),
+        end_date=date(2026, 4, 26),
+        tz="Asia/Kolkata",
+        duration=30,
+        now=NOW,
     )
     local = local_starts(days, IST)
     assert date(2026, 4, 22) not in local
@@ -66,8 +74,12 @@ def test_whole_day_out_of_office_hides_the_day_and_blocked_window_hides_afternoo
 def test_global_out_of_office_blocks_every_host(product_demo):
     OutOfOffice.objects.create(start_date=date(2026, 4, 13), end_date=date(2026, 4, 13))
     days = availability.list_slots(
-        product_demo, start_date=date(2026, 4, 13), end_date=date(2026, 4, 14), tz="Asia/Kolkata",
-        duration=30, now=NOW,
+        product_demo,
+        start_date=date(2026, 4, 13),
+        end_date=date(2026, 4, 14),
+        tz="Asia/Kolkata",
+        duration=30,
+        now=NOW,
     )
     assert list(days) == [date(2026, 4, 14)]
 
@@ -75,8 +87,12 @@ def test_global_out_of_office_blocks_every_host(product_demo):
 def test_disabled_out_of_office_is_ignored(product_demo, seed_host):
     seed_host.out_of_office.filter(reason="Travel Day").update(is_enabled=False)
     days = availability.list_slots(
-        product_demo, start_date=date(2026, 4, 22), end_date=date(2026, 4, 22), tz="Asia/Kolkata",
-        duration=30, now=NOW,
+        product_demo,
+        start_date=date(2026, 4, 22),
+        end_date=date(2026, 4, 22),
+        tz="Asia/Kolkata",
+        duration=30,
+        now=NOW,
     )
     assert date(2026, 4, 22) in days
 
@@ -84,8 +100,12 @@ def test_disabled_out_of_office_is_ignored(product_demo, seed_host):
 def test_booking_blocks_its_neighbours_through_buffers(product_demo, seed_host):
     confirm_booking(product_demo, seed_host, datetime(2026, 4, 13, 10, 0, tzinfo=IST))
     days = availability.list_slots(
-        product_demo, start_date=date(2026, 4, 13), end_date=date(2026, 4, 13), tz="Asia/Kolkata",
-        duration=30, now=NOW,
+        product_demo,
+        start_date=date(2026, 4, 13),
+        end_date=date(2026, 4, 13),
+        tz="Asia/Kolkata",
+        duration=30,
+        now=NOW,
     )
     monday = local_starts(days, IST)[date(2026, 4, 13)]
     # [09:50, 10:45) is taken; 09:30's block [09:20, 10:15) and 10:30's [10:20, 11:15) hit it.
@@ -97,16 +117,24 @@ def test_cancelled_booking_frees_its_slot(product_demo, seed_host):
     booking.status = "cancelled"
     booking.save()
     days = availability.list_slots(
-        product_demo, start_date=date(2026, 4, 13), end_date=date(2026, 4, 13), tz="Asia/Kolkata",
-        duration=30, now=NOW,
+        product_demo,
+        start_date=date(2026, 4, 13),
+        end_date=date(2026, 4, 13),
+        tz="Asia/Kolkata",
+        duration=30,
+        now=NOW,
     )
     assert "10:00" in local_starts(days, IST)[date(2026, 4, 13)]
 
 
 def test_slots_are_keyed_by_attendee_local_date(product_demo):
     days = availability.list_slots(
-        product_demo, start_date=date(2026, 4, 13), end_date=date(2026, 4, 13),
-        tz="America/New_York", duration=30, now=NOW,
+        product_demo,
+        start_date=date(2026, 4, 13),
+        end_date=date(2026, 4, 13),
+        tz="America/New_York",
+        duration=30,
+        now=NOW,
     )
     # Monday in New York is Monday evening / Tuesday morning in Kolkata.
     assert list(days) == [date(2026, 4, 13)]
@@ -119,13 +147,18 @@ def test_slots_are_keyed_by_attendee_local_date(product_demo):
 def test_the_same_slots_whatever_zone_renders_them(product_demo):
     def flat(tz):
         days = availability.list_slots(
-            product_demo, start_date=date(2026, 4, 13), end_date=date(2026, 4, 17), tz=tz,
-            duration=45, now=NOW,
+            product_demo,
+            start_date=date(2026, 4, 13),
+            end_date=date(2026, 4, 17),
+            tz=tz,
+            duration=45,
+            now=NOW,
         )
         return {s.start for slots in days.values() for s in slots}
 
     utc_view = availability.find_slots(
-        product_demo, 45,
+        product_demo,
+        45,
         range_start=datetime(2026, 4, 12, 12, tzinfo=UTC),
         range_end=datetime(2026, 4, 18, 12, tzinfo=UTC),
         now=NOW,
@@ -138,8 +171,12 @@ def test_the_same_slots_whatever_zone_renders_them(product_demo):
 def test_duration_the_meeting_type_does_not_offer_is_refused(product_demo):
     with pytest.raises(InvalidBookingRequest) as excinfo:
         availability.list_slots(
-            product_demo, start_date=date(2026, 4, 13), end_date=date(2026, 4, 13),
-            tz="UTC", duration=20, now=NOW,
+            product_demo,
+            start_date=date(2026, 4, 13),
+            end_date=date(2026, 4, 13),
+            tz="UTC",
+            duration=20,
+            now=NOW,
         )
     assert "duration" in excinfo.value.fields
 
@@ -148,8 +185,12 @@ def test_host_that_does_not_offer_the_duration_shows_no_slots(product_demo, seed
     seed_host.durations = [30]
     seed_host.save()
     days = availability.list_slots(
-        product_demo, start_date=date(2026, 4, 13), end_date=date(2026, 4, 13), tz="UTC",
-        duration=60, now=NOW,
+        product_demo,
+        start_date=date(2026, 4, 13),
+        end_date=date(2026, 4, 13),
+        tz="UTC",
+        duration=60,
+        now=NOW,
     )
     assert days == {}
 
@@ -158,8 +199,12 @@ def test_collective_shows_only_times_when_every_host_is_free(seed_host):
     other = factories.make_host(windows={0: [(time(11, 0), time(13, 0))]})
     meeting = factories.make_meeting_type(hosts=[seed_host, other], assignment="collective")
     days = availability.list_slots(
-        meeting, start_date=date(2026, 4, 13), end_date=date(2026, 4, 13), tz="Asia/Kolkata",
-        duration=30, now=NOW,
+        meeting,
+        start_date=date(2026, 4, 13),
+        end_date=date(2026, 4, 13),
+        tz="Asia/Kolkata",
+        duration=30,
+        now=NOW,
     )
     assert local_starts(days, IST)[date(2026, 4, 13)] == ["11:00", "11:30", "12:00"]
     assert all(len(s.host_ids) == 2 for s in days[date(2026, 4, 13)])
@@ -169,8 +214,12 @@ def test_round_robin_shows_the_union_of_hosts(seed_host):
     other = factories.make_host(windows={5: [(time(9, 0), time(10, 0))]})
     meeting = factories.make_meeting_type(hosts=[seed_host, other], assignment="round_robin")
     days = availability.list_slots(
-        meeting, start_date=date(2026, 4, 11), end_date=date(2026, 4, 13), tz="Asia/Kolkata",
-        duration=30, now=NOW,
+        meeting,
+        start_date=date(2026, 4, 11),
+        end_date=date(2026, 4, 13),
+        tz="Asia/Kolkata",
+        duration=30,
+        now=NOW,
     )
     assert local_starts(days, IST)[date(2026, 4, 11)] == ["09:00", "09:30"]
     assert date(2026, 4, 13) in days
@@ -194,21 +243,25 @@ def test_next_slots_returns_the_first_three_after_a_time(product_demo):
     )
     # Friday 17 April 11:30 IST is 06:00 UTC; the 11:30 window edge leaves 13:30 onwards.
     assert [s.start.astimezone(IST).strftime("%d %H:%M") for s in found] == [
-        "17 13:30", "17 14:00", "17 14:30",
+        "17 13:30",
+        "17 14:00",
+        "17 14:30",
     ]
 
 
 @pytest.mark.parametrize("host_count", [1, 12])
-def test_slot_listing_uses_a_fixed_number_of_queries(
-    db, django_assert_max_num_queries, host_count
-):
+def test_slot_listing_uses_a_fixed_number_of_queries(db, django_assert_max_num_queries, host_count):
     hosts = [factories.make_seed_host() for _ in range(host_count)]
     meeting = factories.make_meeting_type(hosts=hosts, max_bookings_per_host_per_day=4)
     for host in hosts:
         confirm_booking(meeting, host, datetime(2026, 4, 14, 10, 0, tzinfo=IST))
     with django_assert_max_num_queries(5):
         days = availability.list_slots(
-            meeting, start_date=date(2026, 4, 6), end_date=date(2026, 6, 4), tz="Europe/Berlin",
-            duration=30, now=NOW,
+            meeting,
+            start_date=date(2026, 4, 6),
+            end_date=date(2026, 6, 4),
+            tz="Europe/Berlin",
+            duration=30,
+            now=NOW,
         )
     assert len(days) > 30
