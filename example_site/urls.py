@@ -7,6 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
+    path("v1/", include("wagtail_pmc_booking.api.urls")),
     path("documents/", include(wagtaildocs_urls)),
 ]
 

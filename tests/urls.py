@@ -4,5 +4,6 @@ from wagtail.admin import urls as wagtailadmin_urls
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
+    path("v1/", include("wagtail_pmc_booking.api.urls")),
     path("", include(wagtail_urls)),
 ]
