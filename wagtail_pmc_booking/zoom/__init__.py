@@ -1,0 +1,1 @@
+"""Zoom: the API client, its sandbox stand-in and their errors."""
