@@ -1,0 +1,129 @@
+"""Admin forms: the checks that span several fields or several inline rows."""
+
+from collections import defaultdict
+
+from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from .fields import duration_choices
+from .models import Host
+from .models.hosts import Weekday
+from .models.meeting_types import Assignment
+from .permissions import out_of_office_permission_policy
+from .validators import available_timezones
+
+
+class TimezoneInput(forms.TextInput):
+    """A text box suggesting IANA zone names; the model validator rejects unknown ones."""
+
+    template_name = "wagtail_pmc_booking/admin/widgets/timezone_input.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        widget["datalist_id"] = f"{widget['attrs'].get('id') or name}-zones"
+        widget["attrs"]["list"] = widget["datalist_id"]
+        widget["attrs"].setdefault("autocomplete", "off")
+        widget["zones"] = sorted(available_timezones())
+        return context
+
+
+def _span(form):
+    return form.cleaned_data["start_time"], form.cleaned_data["end_time"]
+
+
+def _span_label(form):
+    start, end = _span(form)
+    return f"{start:%H:%M}–{end:%H:%M}"
+
+
+class HostAdminForm(WagtailAdminModelForm):
+    """Rejects overlapping availability windows on one weekday, across the inline rows."""
+
+    windows_formset = "availability_windows"
+
+    def clean(self):
+        cleaned_data = super().clean()
+        self._check_windows_do_not_overlap()
+        return cleaned_data
+
+    def _live_window_forms(self):
+        """Valid rows that will be kept: deleted and empty rows do not count."""
+        formset = self.formsets.get(self.windows_formset)
+        if formset is None:
+            return []
+        rows = []
+        for form in formset.forms:
+            if not form.is_valid() or form.cleaned_data.get("DELETE"):
+                continue
+            data = form.cleaned_data
+            if None in (data.get("weekday"), data.get("start_time"), data.get("end_time")):
+                continue
+            rows.append(form)
+        return rows
+
+    def _check_windows_do_not_overlap(self):
+        by_day = defaultdict(list)
+        for form in self._live_window_forms():
+            by_day[form.cleaned_data["weekday"]].append(form)
+        for weekday, forms_of_day in sorted(by_day.items()):
+            forms_of_day.sort(key=_span)
+            latest = forms_of_day[0]
+            for form in forms_of_day[1:]:
+                start, end = _span(form)
+                if start < _span(latest)[1]:
+                    self._report_overlap(weekday, latest, form)
+                if end > _span(latest)[1]:
+                    latest = form
+
+    def _report_overlap(self, weekday, earlier, later):
+        message = gettext("%(day)s: %(first)s overlaps %(second)s.") % {
+            "day": Weekday(weekday).label,
+            "first": _span_label(earlier),
+            "second": _span_label(later),
+        }
+        later.add_error(None, message)
+        self.add_error(None, message)
+
+
+class MeetingTypeAdminForm(WagtailAdminModelForm):
+    """Offers the default length as a choice and keeps "fixed" to exactly one host."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "default_duration" in self.fields:
+            choices = duration_choices()
+            current = self.initial.get("default_duration")
+            if current is not None and current not in dict(choices):
+                # Keep a stored value that is no longer offered visible instead of
+                # silently replacing it with the first choice.
+                choices.append((current, current))
+            self.fields["default_duration"].widget = forms.Select(choices=choices)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        hosts = cleaned_data.get("hosts")
+        if cleaned_data.get("assignment") == Assignment.FIXED and hosts is not None:
+            if len(hosts) != 1:
+                self.add_error(
+                    "hosts", gettext("A fixed-host meeting type needs exactly one host.")
+                )
+        return cleaned_data
+
+
+class OutOfOfficeAdminForm(WagtailAdminModelForm):
+    """A host owner may only file periods for their own host, never company-wide ones."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.for_user
+        host_field = self.fields.get("host")
+        if user is None or host_field is None:
+            return
+        if not out_of_office_permission_policy.user_manages_all(user, "change"):
+            host_field.queryset = Host.objects.filter(user=user)
+            host_field.required = True
+            host_field.empty_label = None
+            host_field.help_text = _("The host this period applies to.")

@@ -1,0 +1,110 @@
+"""Who may manage hosts and out-of-office periods in the Wagtail admin.
+
+Site admins are users with the model's Django permissions (superusers, or a group
+granting e.g. "Can change host"); they manage every row. A host's owner account
+(``Host.user``) gets rights on that host's own rows only, without any Django
+permission. To let a host log in, the site admin puts the account in a group that has
+"Can access Wagtail admin" (``wagtailadmin.access_admin``) and nothing else.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from .models import Host, OutOfOffice
+
+_OWNED_HOSTS_CACHE = "_pmc_booking_owned_host_ids"
+
+
+def owned_host_ids(user):
+    """Ids of the hosts ``user`` owns, cached on the user object for the request."""
+    if not (user.is_authenticated and user.is_active):
+        return frozenset()
+    if not hasattr(user, _OWNED_HOSTS_CACHE):
+        ids = frozenset(Host.objects.filter(user=user).values_list("pk", flat=True))
+        setattr(user, _OWNED_HOSTS_CACHE, ids)
+    return getattr(user, _OWNED_HOSTS_CACHE)
+
+
+class HostOwnerPermissionPolicy(ModelPermissionPolicy):
+    """Model permissions for site admins, plus ``owner_actions`` on a host's own rows.
+
+    Subclasses say how a row maps to its host (``host_id_of``, ``owned_filter``).
+    """
+
+    owner_actions = frozenset()
+
+    def host_id_of(self, instance):
+        raise NotImplementedError
+
+    def owned_filter(self, host_ids):
+        raise NotImplementedError
+
+    def user_manages_all(self, user, action):
+        """Whether ``user`` may do ``action`` to every row (a site admin)."""
+        return super().user_has_permission(user, action)
+
+    def _owner_may(self, user, action):
+        return action in self.owner_actions and bool(owned_host_ids(user))
+
+    def user_has_permission(self, user, action):
+        return self.user_manages_all(user, action) or self._owner_may(user, action)
+
+    def users_with_any_permission(self, actions):
+        filter_expr = self._get_users_with_any_permission_codenames_filter(
+            self._get_permission_codenames(actions)
+        )
+        if self.owner_actions.intersection(actions):
+            filter_expr |= Q(is_active=True, pmc_booking_hosts__isnull=False)
+        return get_user_model().objects.filter(filter_expr).distinct()
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        if self.user_manages_all(user, action):
+            return True
+        return action in self.owner_actions and self.host_id_of(instance) in owned_host_ids(user)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        manager = self.model._default_manager
+        if any(self.user_manages_all(user, action) for action in actions):
+            return manager.all()
+        host_ids = owned_host_ids(user)
+        if host_ids and self.owner_actions.intersection(actions):
+            return manager.filter(self.owned_filter(host_ids))
+        return manager.none()
+
+    def users_with_any_permission_for_instance(self, actions, instance):
+        filter_expr = self._get_users_with_any_permission_codenames_filter(
+            self._get_permission_codenames(actions)
+        )
+        host_id = self.host_id_of(instance)
+        if host_id is not None and self.owner_actions.intersection(actions):
+            filter_expr |= Q(is_active=True, pmc_booking_hosts=host_id)
+        return get_user_model().objects.filter(filter_expr).distinct()
+
+
+class HostPermissionPolicy(HostOwnerPermissionPolicy):
+    """Owners edit their own host; creating and deleting hosts is for site admins."""
+
+    owner_actions = frozenset({"change"})
+
+    def host_id_of(self, instance):
+        return instance.pk
+
+    def owned_filter(self, host_ids):
+        return Q(pk__in=host_ids)
+
+
+class OutOfOfficePermissionPolicy(HostOwnerPermissionPolicy):
+    """Owners manage their own host's periods; company-wide ones are for site admins."""
+
+    owner_actions = frozenset({"add", "change", "delete"})
+
+    def host_id_of(self, instance):
+        return instance.host_id
+
+    def owned_filter(self, host_ids):
+        return Q(host__in=host_ids)
+
+
+host_permission_policy = HostPermissionPolicy(Host)
+out_of_office_permission_policy = OutOfOfficePermissionPolicy(OutOfOffice)
