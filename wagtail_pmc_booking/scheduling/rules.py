@@ -1,0 +1,187 @@
+"""Hosts' wall-clock rules (weekly windows, out of office) turned into UTC instants.
+
+Hosts think in their own wall clock, bookings are stored in UTC. Every conversion goes
+through this module so that daylight-saving days are handled one way everywhere: a
+wall-clock time that does not exist (spring-forward gap) is skipped or, for a range
+boundary, moved to the end of the gap; an ambiguous one (fall-back) means its first
+occurrence.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from .intervals import Interval, normalize
+
+__all__ = [
+    "DayWindow",
+    "OutOfOfficeRule",
+    "WeeklyWindow",
+    "boundary",
+    "expand_windows",
+    "localize",
+    "out_of_office_intervals",
+    "zone",
+]
+
+_ONE_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class WeeklyWindow:
+    """Recurring availability: ``start``–``end`` wall-clock on ``weekday`` (0=Mon..6=Sun)."""
+
+    weekday: int
+    start: time
+    end: time
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.weekday <= 6:
+            raise ValueError(f"weekday must be 0..6, got {self.weekday}")
+        if self.start.tzinfo is not None or self.end.tzinfo is not None:
+            raise ValueError("window times are naive wall-clock times in the host zone")
+        if not self.start < self.end:
+            raise ValueError(f"window must start before it ends: {self.start}-{self.end}")
+
+
+@dataclass(frozen=True)
+class OutOfOfficeRule:
+    """Dates ``start_date``..``end_date`` (inclusive), whole days or one window on each.
+
+    Both times empty blocks whole days; both set blocks ``start_time``–``end_time`` on
+    every date in the range. Setting only one is refused rather than guessed at.
+    """
+
+    start_date: date
+    end_date: date
+    start_time: time | None = None
+    end_time: time | None = None
+
+    def __post_init__(self) -> None:
+        if self.end_date < self.start_date:
+            raise ValueError(f"out of office ends before it starts: {self.start_date}")
+        if (self.start_time is None) != (self.end_time is None):
+            raise ValueError("out of office needs both times or neither")
+        if self.start_time is not None and not self.start_time < self.end_time:
+            raise ValueError(f"out of office window is empty: {self.start_time}-{self.end_time}")
+
+    @property
+    def whole_days(self) -> bool:
+        return self.start_time is None
+
+
+@dataclass(frozen=True)
+class DayWindow:
+    """One weekly window on one local date, with its boundaries as UTC instants."""
+
+    local_date: date
+    window: WeeklyWindow
+    start: datetime
+    end: datetime
+
+
+def zone(tz: ZoneInfo | str) -> ZoneInfo:
+    """Accept a zone or its IANA name; ``ZoneInfo`` caches instances per name."""
+    return tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
+
+
+def localize(local_date: date, wall: time, tz: ZoneInfo) -> datetime | None:
+    """The UTC instant showing ``wall`` on ``local_date`` in ``tz``.
+
+    None when that wall-clock time does not exist (spring-forward gap), found by the
+    round trip failing; an ambiguous time (fall-back) gives its first occurrence.
+    """
+    naive = datetime.combine(local_date, wall.replace(tzinfo=None, fold=0))
+    instant = naive.replace(tzinfo=tz).astimezone(UTC)
+    if instant.astimezone(tz).replace(tzinfo=None) != naive:
+        return None
+    return instant
+
+
+def boundary(local_date: date, wall: time, tz: ZoneInfo) -> datetime:
+    """Where a range edge at ``wall`` lands: ``localize``, or the end of the gap.
+
+    Used for window and out-of-office edges so a range covers exactly the existing
+    wall-clock times between its two edges.
+    """
+    instant = localize(local_date, wall, tz)
+    if instant is not None:
+        return instant
+    naive = datetime.combine(local_date, wall.replace(tzinfo=None, fold=0))
+    # Inside a gap, fold=1 reads the wall time with the offset after the transition and
+    # fold=0 with the one before, which brackets the transition instant; tz transitions
+    # fall on whole seconds, so a binary search over POSIX seconds finds it exactly.
+    before = math.floor(naive.replace(tzinfo=tz, fold=1).timestamp())
+    after = math.ceil(naive.replace(tzinfo=tz, fold=0).timestamp())
+    while after - before > 1:
+        middle = (before + after) // 2
+        if datetime.fromtimestamp(middle, tz).replace(tzinfo=None) >= naive:
+            after = middle
+        else:
+            before = middle
+    return datetime.fromtimestamp(after, UTC)
+
+
+def _dates(first_date: date, last_date: date) -> Iterator[date]:
+    day = first_date
+    while day <= last_date:
+        yield day
+        day += _ONE_DAY
+
+
+def expand_windows(
+    windows: Iterable[WeeklyWindow],
+    tz: ZoneInfo | str,
+    first_date: date,
+    last_date: date,
+) -> list[DayWindow]:
+    """Every window on every local date in ``[first_date, last_date]``, sorted by start.
+
+    A window squeezed to nothing by a gap (e.g. 02:00–02:45 on a spring-forward night)
+    is dropped.
+    """
+    tz = zone(tz)
+    by_weekday: dict[int, list[WeeklyWindow]] = {}
+    for window in windows:
+        by_weekday.setdefault(window.weekday, []).append(window)
+    expanded: list[DayWindow] = []
+    for day in _dates(first_date, last_date):
+        for window in by_weekday.get(day.weekday(), ()):
+            start = boundary(day, window.start, tz)
+            end = boundary(day, window.end, tz)
+            if start < end:
+                expanded.append(DayWindow(day, window, start, end))
+    expanded.sort(key=lambda day_window: (day_window.start, day_window.end))
+    return expanded
+
+
+def out_of_office_intervals(
+    rules: Iterable[OutOfOfficeRule],
+    tz: ZoneInfo | str,
+    first_date: date,
+    last_date: date,
+) -> list[Interval]:
+    """The UTC time blocked by ``rules``, normalized, for dates around the given range.
+
+    Only dates from the day before ``first_date`` to the day after ``last_date`` are
+    expanded, so a rule spanning years costs no more than the range asked for.
+    """
+    tz = zone(tz)
+    blocked: list[Interval] = []
+    for rule in rules:
+        first = max(rule.start_date, first_date - _ONE_DAY)
+        last = min(rule.end_date, last_date + _ONE_DAY)
+        for day in _dates(first, last):
+            if rule.whole_days:
+                start = boundary(day, time(0), tz)
+                end = boundary(day + _ONE_DAY, time(0), tz)
+            else:
+                start = boundary(day, rule.start_time, tz)
+                end = boundary(day, rule.end_time, tz)
+            if start < end:
+                blocked.append(Interval(start, end))
+    return normalize(blocked)

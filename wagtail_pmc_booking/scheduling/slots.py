@@ -1,0 +1,255 @@
+"""Which start times can be booked: the one predicate shared by listing and booking.
+
+``host_slots`` lists and ``is_bookable`` checks a single start through the same prepared
+schedule and the same rule checks, so what an attendee is shown is exactly what the
+booking service accepts, and a tampered start such as 09:07 is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from .intervals import Interval, normalize, overlaps_any
+from .rules import (
+    DayWindow,
+    OutOfOfficeRule,
+    WeeklyWindow,
+    expand_windows,
+    localize,
+    out_of_office_intervals,
+    zone,
+)
+
+__all__ = [
+    "INTERSECTION",
+    "UNION",
+    "HostSchedule",
+    "Slot",
+    "SlotQuery",
+    "blocked_range",
+    "host_slots",
+    "is_bookable",
+    "pool_slots",
+    "slots_by_local_date",
+]
+
+UNION = "union"
+INTERSECTION = "intersection"
+_ONE_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class HostSchedule:
+    """Everything about one host that decides their slots, as plain data.
+
+    ``busy`` holds the blocked ranges (buffers included) of the host's other confirmed
+    bookings; ``out_of_office`` only the enabled entries; ``bookings_per_day`` counts
+    confirmed bookings per host-local date for the daily cap.
+    """
+
+    host_id: int
+    timezone: str
+    windows: tuple[WeeklyWindow, ...]
+    out_of_office: tuple[OutOfOfficeRule, ...] = ()
+    busy: tuple[Interval, ...] = ()
+    buffer_before: int = 0
+    buffer_after: int = 0
+    daily_cap: int | None = None
+    bookings_per_day: Mapping[date, int] = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class SlotQuery:
+    """What is being booked and when: starts in ``[range_start, range_end)`` are listed.
+
+    ``interval`` is the step between candidate starts in minutes (None = the duration).
+    """
+
+    duration: int
+    interval: int | None
+    now: datetime
+    minimum_notice: int
+    horizon_days: int
+    range_start: datetime
+    range_end: datetime
+
+    def __post_init__(self) -> None:
+        if self.duration <= 0:
+            raise ValueError(f"duration must be positive, got {self.duration}")
+        if self.interval is not None and self.interval <= 0:
+            raise ValueError(f"interval must be positive, got {self.interval}")
+        for name in ("now", "range_start", "range_end"):
+            if getattr(self, name).utcoffset() is None:
+                raise ValueError(f"{name} must be an aware datetime")
+
+    @property
+    def step(self) -> int:
+        return self.interval if self.interval is not None else self.duration
+
+    @property
+    def earliest_start(self) -> datetime:
+        return self.now + timedelta(minutes=self.minimum_notice)
+
+    @property
+    def horizon_end(self) -> datetime:
+        return self.now + timedelta(days=self.horizon_days)
+
+
+@dataclass(frozen=True, order=True)
+class Slot:
+    """A bookable ``[start, end)`` in UTC and the hosts free for it."""
+
+    start: datetime
+    end: datetime
+    host_ids: tuple[int, ...]
+
+
+def blocked_range(
+    start: datetime, duration: int, buffer_before: int, buffer_after: int
+) -> Interval:
+    """The time a booking takes from its host: the meeting plus both buffers."""
+    return Interval(
+        start - timedelta(minutes=buffer_before),
+        start + timedelta(minutes=duration + buffer_after),
+    )
+
+
+class _Checker:
+    """One host's schedule prepared for a date range: zone resolved, lists normalized.
+
+    Both the listing and the single-start check build one, so they cannot drift apart.
+    """
+
+    def __init__(self, schedule: HostSchedule, query: SlotQuery, first: date, last: date):
+        self.schedule = schedule
+        self.query = query
+        self.tz = zone(schedule.timezone)
+        self.duration = timedelta(minutes=query.duration)
+        self.step = timedelta(minutes=query.step)
+        self.day_windows = expand_windows(schedule.windows, self.tz, first, last)
+        self.out_of_office = out_of_office_intervals(schedule.out_of_office, self.tz, first, last)
+        self.busy = normalize(schedule.busy)
+
+    def candidates(self, day_window: DayWindow) -> Iterator[datetime]:
+        """Starts stepping in wall-clock time from the window's start that fit inside it.
+
+        Stepping the wall clock (not UTC) keeps slots on the host's round times across a
+        DST change; a step landing in a gap does not exist that day and is skipped.
+        """
+        wall = datetime.combine(day_window.local_date, day_window.window.start)
+        wall_end = datetime.combine(day_window.local_date, day_window.window.end)
+        while wall < wall_end:
+            start = localize(day_window.local_date, wall.time(), self.tz)
+            if start is not None and self.fits(day_window, start):
+                yield start
+            wall += self.step
+
+    def is_candidate(self, day_window: DayWindow, start: datetime) -> bool:
+        """Whether ``candidates`` yields ``start``, answered without walking the window."""
+        local = start.astimezone(self.tz)
+        wall = local.replace(tzinfo=None)
+        offset = wall - datetime.combine(day_window.local_date, day_window.window.start)
+        return (
+            local.date() == day_window.local_date
+            and offset >= timedelta(0)
+            and offset % self.step == timedelta(0)
+            and wall.time() < day_window.window.end
+            and localize(day_window.local_date, wall.time(), self.tz) == start
+            and self.fits(day_window, start)
+        )
+
+    def fits(self, day_window: DayWindow, start: datetime) -> bool:
+        return day_window.start <= start and start + self.duration <= day_window.end
+
+    def admits(self, start: datetime, local_date: date) -> bool:
+        """Every rule except the window fit, which ``candidates`` already ensured."""
+        query, schedule = self.query, self.schedule
+        if not query.earliest_start <= start < query.horizon_end:
+            return False
+        if overlaps_any(Interval(start, start + self.duration), self.out_of_office):
+            return False
+        blocked = blocked_range(
+            start, query.duration, schedule.buffer_before, schedule.buffer_after
+        )
+        if overlaps_any(blocked, self.busy):
+            return False
+        if schedule.daily_cap is not None:
+            return schedule.bookings_per_day.get(local_date, 0) < schedule.daily_cap
+        return True
+
+    def starts(self) -> Iterator[datetime]:
+        for day_window in self.day_windows:
+            for start in self.candidates(day_window):
+                if self.admits(start, day_window.local_date):
+                    yield start
+
+
+def host_slots(schedule: HostSchedule, query: SlotQuery) -> list[Slot]:
+    """The host's bookable slots starting in ``[query.range_start, query.range_end)``.
+
+    Only the host-local dates that can hold such a start (plus a day either side) are
+    expanded, and busy / out-of-office checks are binary searches, so the cost follows
+    the range asked for, not the size of the host's calendar.
+    """
+    low = max(query.range_start, query.earliest_start)
+    high = min(query.range_end, query.horizon_end)
+    if low >= high:
+        return []
+    tz = zone(schedule.timezone)
+    first = low.astimezone(tz).date() - _ONE_DAY
+    last = high.astimezone(tz).date() + _ONE_DAY
+    checker = _Checker(schedule, query, first, last)
+    duration = timedelta(minutes=query.duration)
+    starts = {start for start in checker.starts() if low <= start < high}
+    return [Slot(start, start + duration, (schedule.host_id,)) for start in sorted(starts)]
+
+
+def is_bookable(schedule: HostSchedule, start: datetime, query: SlotQuery) -> bool:
+    """Whether ``start`` would be listed by ``host_slots`` for a range containing it.
+
+    ``query.range_start``/``range_end`` are ignored: they bound what is listed, not what
+    may be booked. ``start`` must be a step start of one of the windows of its host-local
+    date, so times between steps are refused like any other unavailable time.
+    """
+    if start.utcoffset() is None:
+        raise ValueError("start must be an aware datetime")
+    start = start.astimezone(UTC)
+    tz = zone(schedule.timezone)
+    local_date = start.astimezone(tz).date()
+    checker = _Checker(schedule, query, local_date, local_date)
+    return any(
+        checker.is_candidate(day_window, start) and checker.admits(start, local_date)
+        for day_window in checker.day_windows
+    )
+
+
+def pool_slots(schedules: Sequence[HostSchedule], query: SlotQuery, mode: str) -> list[Slot]:
+    """Slots of several hosts together.
+
+    ``union`` (round robin, least busy, fixed) offers a time when any host is free and
+    names the free hosts in input order; ``intersection`` (collective) only when all are.
+    """
+    if mode not in (UNION, INTERSECTION):
+        raise ValueError(f"unknown pool mode {mode!r}")
+    free: dict[tuple[datetime, datetime], list[int]] = {}
+    for schedule in schedules:
+        for slot in host_slots(schedule, query):
+            free.setdefault((slot.start, slot.end), []).append(schedule.host_id)
+    everyone = [schedule.host_id for schedule in schedules]
+    return sorted(
+        Slot(start, end, tuple(host_ids))
+        for (start, end), host_ids in free.items()
+        if mode == UNION or host_ids == everyone
+    )
+
+
+def slots_by_local_date(slots: Iterable[Slot], tz: ZoneInfo | str) -> dict[date, list[Slot]]:
+    """Group slots by the date their start falls on in ``tz`` (the attendee's zone)."""
+    tz = zone(tz)
+    grouped: dict[date, list[Slot]] = {}
+    for slot in sorted(slots):
+        grouped.setdefault(slot.start.astimezone(tz).date(), []).append(slot)
+    return grouped
