@@ -29,6 +29,7 @@ from wagtail_pmc_booking.scheduling import (
     subtract,
     union,
 )
+from wagtail_pmc_booking.scheduling.intervals import IntervalIndex
 
 PROPERTY = settings(max_examples=100, deadline=None, database=None)
 ALGEBRA = settings(max_examples=200, deadline=None, database=None)
@@ -430,6 +431,13 @@ def test_subtract_is_set_difference(a, b):
 @given(intervals(), interval_lists)
 def test_overlaps_any_is_sharing_a_minute(interval, others):
     assert overlaps_any(interval, normalize(others)) == bool(minutes([interval]) & minutes(others))
+
+
+@ALGEBRA
+@given(intervals(), interval_lists)
+def test_interval_index_agrees_with_overlaps_any(interval, others):
+    index = IntervalIndex(others)
+    assert index.hits(interval.start, interval.end) == overlaps_any(interval, normalize(others))
 
 
 @ALGEBRA

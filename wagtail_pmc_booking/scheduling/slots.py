@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from .intervals import Interval, normalize, overlaps_any
+from .intervals import Interval, IntervalIndex
 from .rules import (
     DayWindow,
     OutOfOfficeRule,
@@ -130,8 +130,12 @@ class _Checker:
         self.duration = timedelta(minutes=query.duration)
         self.step = timedelta(minutes=query.step)
         self.day_windows = expand_windows(schedule.windows, self.tz, first, last)
-        self.out_of_office = out_of_office_intervals(schedule.out_of_office, self.tz, first, last)
-        self.busy = normalize(schedule.busy)
+        self.out_of_office = IntervalIndex(
+            out_of_office_intervals(schedule.out_of_office, self.tz, first, last)
+        )
+        self.busy = IntervalIndex(schedule.busy)
+        self.before = timedelta(minutes=schedule.buffer_before)
+        self.after = timedelta(minutes=schedule.buffer_after)
 
     def candidates(self, day_window: DayWindow) -> Iterator[datetime]:
         """Starts stepping in wall-clock time from the window's start that fit inside it.
@@ -141,11 +145,23 @@ class _Checker:
         """
         wall = datetime.combine(day_window.local_date, day_window.window.start)
         wall_end = datetime.combine(day_window.local_date, day_window.window.end)
+        if self.is_linear(day_window, wall):
+            # No clock change inside the window: wall-clock steps are UTC steps.
+            start = day_window.start
+            while start + self.duration <= day_window.end:
+                yield start
+                start += self.step
+            return
         while wall < wall_end:
             start = localize(day_window.local_date, wall.time(), self.tz)
             if start is not None and self.fits(day_window, start):
                 yield start
             wall += self.step
+
+    def is_linear(self, day_window: DayWindow, wall: datetime) -> bool:
+        """Whether the window starts where its wall clock says and keeps one UTC offset."""
+        start, end = day_window.start.astimezone(self.tz), day_window.end.astimezone(self.tz)
+        return start.replace(tzinfo=None) == wall and start.utcoffset() == end.utcoffset()
 
     def is_candidate(self, day_window: DayWindow, start: datetime) -> bool:
         """Whether ``candidates`` yields ``start``, answered without walking the window."""
@@ -169,20 +185,23 @@ class _Checker:
         query, schedule = self.query, self.schedule
         if not query.earliest_start <= start < query.horizon_end:
             return False
-        if overlaps_any(Interval(start, start + self.duration), self.out_of_office):
+        end = start + self.duration
+        if self.out_of_office.hits(start, end):
             return False
-        blocked = blocked_range(
-            start, query.duration, schedule.buffer_before, schedule.buffer_after
-        )
-        if overlaps_any(blocked, self.busy):
+        if self.busy.hits(start - self.before, end + self.after):
             return False
         if schedule.daily_cap is not None:
             return schedule.bookings_per_day.get(local_date, 0) < schedule.daily_cap
         return True
 
-    def starts(self) -> Iterator[datetime]:
+    def starts(self, low: datetime, high: datetime) -> Iterator[datetime]:
+        """Bookable starts in ``[low, high)``; windows wholly outside it are not walked."""
         for day_window in self.day_windows:
+            if day_window.end <= low or day_window.start >= high:
+                continue
             for start in self.candidates(day_window):
+                if not low <= start < high:
+                    continue
                 if self.admits(start, day_window.local_date):
                     yield start
 
@@ -203,7 +222,7 @@ def host_slots(schedule: HostSchedule, query: SlotQuery) -> list[Slot]:
     last = high.astimezone(tz).date() + _ONE_DAY
     checker = _Checker(schedule, query, first, last)
     duration = timedelta(minutes=query.duration)
-    starts = {start for start in checker.starts() if low <= start < high}
+    starts = set(checker.starts(low, high))
     return [Slot(start, start + duration, (schedule.host_id,)) for start in sorted(starts)]
 
 
