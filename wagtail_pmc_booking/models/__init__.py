@@ -4,12 +4,15 @@ from .hosts import AvailabilityWindow, Host
 from .meeting_types import MeetingType
 from .meetings import ZoomMeeting
 from .out_of_office import OutOfOffice
+from .pages import BookingPage, BookingPageMixin
 
 __all__ = [
     "ApiKey",
     "AvailabilityWindow",
     "Booking",
     "BookingEvent",
+    "BookingPage",
+    "BookingPageMixin",
     "Host",
     "MeetingType",
     "OutOfOffice",

@@ -8,9 +8,16 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from wagtail.models import Site
 
 from wagtail_pmc_booking import demo_data
-from wagtail_pmc_booking.models import AvailabilityWindow, Host, MeetingType, OutOfOffice
+from wagtail_pmc_booking.models import (
+    AvailabilityWindow,
+    BookingPage,
+    Host,
+    MeetingType,
+    OutOfOffice,
+)
 
 WORKDAY = [(time(9, 0), time(12, 0)), (time(13, 0), time(17, 0))]
 
@@ -86,12 +93,18 @@ class Command(BaseCommand):
         )
         meeting_type.hosts.set(hosts)
         meeting_type.save()
+        self.ensure_pages(meeting_type, seed_host)
         password = self.ensure_users(seed_host)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(f"  Hosts: {', '.join(h.name for h in hosts)}")
         self.stdout.write("  Meeting type: product-demo (round robin, 15/30/45/60 min)")
-        self.stdout.write(f"  Admin: http://127.0.0.1:8000/admin/  user: admin  password: {password}")
-        self.stdout.write(f"  Host owner (edits only Asha's hours): user: asha  password: {password}")
+        self.stdout.write("  Pages: / (calendar and host blocks), /book-a-demo/ (booking page)")
+        self.stdout.write(
+            f"  Admin: http://127.0.0.1:8000/admin/  user: admin  password: {password}"
+        )
+        self.stdout.write(
+            f"  Host owner (edits only Asha's hours): user: asha  password: {password}"
+        )
 
     def ensure_host(self, spec):
         spec = dict(spec)
@@ -108,6 +121,32 @@ class Command(BaseCommand):
             )
         return host
 
+    def ensure_pages(self, meeting_type, seed_host):
+        """A booking page under the site root, and the root page's blocks if it has a body."""
+        site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+        if site is None:
+            return
+        root = site.root_page.specific
+        if not BookingPage.objects.filter(slug="book-a-demo").exists():
+            root.add_child(
+                instance=BookingPage(
+                    title="Book a product demo",
+                    slug="book-a-demo",
+                    meeting_type=meeting_type,
+                    intro="<p>Pick a time that suits you; we will send a Zoom link.</p>",
+                )
+            )
+        body = getattr(root, "body", None)
+        if body is not None and not len(body):
+            root.body = [
+                (
+                    "booking_calendar",
+                    {"heading": "Book a product demo", "meeting_type": meeting_type},
+                ),
+                ("host_availability", {"heading": "Host controls", "host": seed_host}),
+            ]
+            root.save_revision().publish()
+
     def ensure_users(self, seed_host):
         """A fresh password each run, printed, so the demo never ships a known one."""
         password = secrets.token_urlsafe(9)
@@ -123,7 +162,9 @@ class Command(BaseCommand):
         group.permissions.add(
             Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
         )
-        owner, _ = User.objects.get_or_create(username="asha", defaults={"email": "asha@example.com"})
+        owner, _ = User.objects.get_or_create(
+            username="asha", defaults={"email": "asha@example.com"}
+        )
         owner.set_password(password)
         owner.save()
         owner.groups.add(group)
