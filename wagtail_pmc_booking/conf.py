@@ -15,6 +15,8 @@ DEFAULTS = {
     # Absolute site URL used in emails and API answers ("https://example.com").
     "BASE_URL": "",
     "FROM_EMAIL": None,
+    # Where the widget finds the REST API when its URL name cannot be reversed.
+    "API_BASE_PATH": "/v1/",
     # Longest range of days one slot request may cover.
     "MAX_SLOT_RANGE_DAYS": 62,
     # Zoom Server-to-Server OAuth; without credentials the sandbox backend is used.
@@ -32,6 +34,26 @@ DEFAULTS = {
     "ZOOM_BACKEND": None,
     # How often (minutes) the periodic Huey task reconciles Zoom meetings.
     "ZOOM_RESYNC_INTERVAL_MINUTES": 5,
+    # REST API rate limits, "<count>/<second|minute|hour|day>" or None for no limit:
+    # per client IP on public endpoints, per key for requests with an API key.
+    "API_RATE_LIMIT_PUBLIC": "60/minute",
+    "API_RATE_LIMIT_KEY": "600/minute",
+    # Largest request body the REST API reads (bytes); larger ones get 413.
+    "API_MAX_BODY_BYTES": 65536,
+    # Reverse proxies in front of the site that append to X-Forwarded-For; 0 trusts none
+    # and uses REMOTE_ADDR as the client IP for rate limits.
+    "API_TRUSTED_PROXY_COUNT": 0,
+    # A meeting someone deleted in Zoom is created again (True) or left deleted (False).
+    "ZOOM_RECREATE_DELETED": True,
+    # Failed attempts after which a meeting Zoom keeps refusing (credentials, bad request)
+    # waits for "resync now"; Zoom being down is retried until the meeting's time.
+    "ZOOM_MAX_ATTEMPTS": 8,
+    # Retry delays: exponential from the base, capped, jittered; Retry-After wins.
+    "ZOOM_RETRY_BASE_SECONDS": 30,
+    "ZOOM_RETRY_MAX_SECONDS": 3600,
+    # Without PostgreSQL, one booking's sync is locked in Django's cache for at most this
+    # long (seconds); the cache must be shared by web and worker processes.
+    "ZOOM_LOCK_SECONDS": 600,
 }
 
 

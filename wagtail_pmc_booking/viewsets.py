@@ -20,6 +20,7 @@ from wagtail.permissions import policy_registry
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from .api.viewsets import ApiKeyViewSet
 from .forms import HostAdminForm, MeetingTypeAdminForm, OutOfOfficeAdminForm, TimezoneInput
 from .models import Host, MeetingType, OutOfOffice
 
@@ -360,4 +361,4 @@ class BookingsGroup(SnippetViewSetGroup):
     menu_label = _("Bookings")
     menu_icon = "calendar"
     menu_name = "bookings"
-    items = [MeetingTypeViewSet, HostViewSet, OutOfOfficeViewSet]
+    items = [MeetingTypeViewSet, HostViewSet, OutOfOfficeViewSet, ApiKeyViewSet]

@@ -28,8 +28,13 @@ def bookings_submenu_labels(user):
     return [str(item.label) for item in group.menu.menu_items_for_request(request)]
 
 
-def test_bookings_menu_groups_meeting_types_hosts_and_out_of_office(admin_user):
-    assert bookings_submenu_labels(admin_user) == ["Meeting types", "Hosts", "Out of office"]
+def test_bookings_menu_groups_types_hosts_out_of_office_and_api_keys(admin_user):
+    assert bookings_submenu_labels(admin_user) == [
+        "Meeting types",
+        "Hosts",
+        "Out of office",
+        "API keys",
+    ]
 
 
 def test_host_owner_menu_leaves_out_meeting_types(owner, owned_host):

@@ -1,7 +1,59 @@
-"""Mount with ``path("v1/", include("wagtail_pmc_booking.api.urls"))``."""
+"""Mount with ``path("v1/", include("wagtail_pmc_booking.api.urls"))``.
 
+The API is one ``NinjaAPI`` made of feature routers. ``ROUTERS`` lists them; the Zoom
+integration adds its router there under ``"/integrations"`` (its paths then become
+``/v1/integrations/zoom/…``) and inherits the error envelope, the body-size guard
+and the OpenAPI document.
+"""
+
+from django.urls import re_path
+from django.urls.resolvers import URLPattern
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="PMC Booking API", version="1", urls_namespace="pmc_booking_api")
+from . import bookings, errors, slots
+from .guards import JsonObjectParser, limit_body_size
 
-urlpatterns = [*api.urls[0]]
+ROUTERS = [
+    ("", slots.router),
+    ("", bookings.router),
+]
+
+DESCRIPTION = """\
+Slots, bookings and the Zoom integration of wagtail_pmc_booking.
+
+Send `Authorization: Bearer pmc_live_…` (or `pmc_test_…` for the Zoom sandbox) where an
+API key is needed. Every non-2xx answer is
+`{"status": "error", "error": {"code", "message", "fields"?}}`.
+"""
+
+
+def build_api():
+    api = NinjaAPI(
+        title="PMC Booking API",
+        version="1",
+        description=DESCRIPTION,
+        urls_namespace="pmc_booking_api",
+        parser=JsonObjectParser(),
+    )
+    errors.install(api)
+    api.add_decorator(limit_body_size, mode="view")
+    for prefix, router in ROUTERS:
+        api.add_router(prefix, router)
+    return api
+
+
+def enveloped(patterns):
+    """ninja's URL patterns, answering a wrong method with the error envelope."""
+    return [
+        URLPattern(p.pattern, errors.with_envelope(p.callback), p.default_args, p.name)
+        for p in patterns
+    ]
+
+
+api = build_api()
+
+app_name = "pmc_booking_api"
+urlpatterns = [
+    *enveloped(api.urls[0]),
+    re_path(r"", errors.not_found_view, name="not_found"),
+]

@@ -1,0 +1,77 @@
+"""Every non-2xx answer is the contract's envelope, including those ninja and Django make."""
+
+import logging
+
+import pytest
+from django.test import override_settings
+
+from tests.api.helpers import assert_error, get, post
+from wagtail_pmc_booking.api import errors
+
+pytestmark = pytest.mark.django_db
+
+
+def test_unknown_path_under_v1_is_a_404_envelope(client):
+    assert_error(client.get("/v1/nothing-here"), 404, "not_found")
+
+
+def test_wrong_method_is_a_405_envelope_naming_the_allowed_ones(client):
+    response = client.delete("/v1/slots")
+    assert_error(response, 405, "invalid_request")
+    assert response["Allow"] == "GET"
+
+
+def test_malformed_json_is_a_400_envelope(client):
+    error = assert_error(post(client, "/v1/bookings", "{not json"), 400, "invalid_request")
+    assert "JSON" in error["message"]
+
+
+def test_a_json_array_instead_of_an_object_is_a_400_envelope(client):
+    error = assert_error(post(client, "/v1/bookings", "[1, 2]"), 400, "invalid_request")
+    assert "object" in error["message"]
+
+
+def test_validation_errors_name_fields_by_their_camel_case_path(client):
+    body = {"meetingType": "x", "start": "2026-04-13T09:00:00Z", "attendee": {"name": "A"}}
+    error = assert_error(post(client, "/v1/bookings", body), 422, "invalid_request")
+    assert set(error["fields"]) == {"attendee.email", "attendee.timezone"}
+
+
+@override_settings(WAGTAIL_PMC_BOOKING={"API_MAX_BODY_BYTES": 100})
+def test_a_body_over_the_limit_is_refused_with_413_before_parsing(client):
+    response = post(client, "/v1/bookings", b"{" + b" " * 200 + b"}")
+    assert_error(response, 413, "invalid_request")
+
+
+def test_the_default_limit_is_64_kib(client):
+    body = {"notes": "x" * (64 * 1024)}
+    assert_error(post(client, "/v1/bookings", body), 413, "invalid_request")
+
+
+def test_a_declared_length_over_the_limit_is_refused_without_reading_the_body(rf):
+    """A client announcing a huge body is refused by its Content-Length alone."""
+    from wagtail_pmc_booking.api.guards import is_too_large
+
+    request = rf.post("/v1/bookings", b"{}", content_type="application/json")
+    request.META["CONTENT_LENGTH"] = str(10 * 1024 * 1024)
+    assert is_too_large(request)
+
+
+def test_an_unexpected_error_is_logged_and_answered_as_a_500_envelope(client, monkeypatch, caplog):
+    """A bug is not bad input: the client still gets JSON, the logs get the traceback."""
+
+    def broken(slug):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("wagtail_pmc_booking.api.lookups.meeting_type", broken)
+    with caplog.at_level(logging.ERROR, logger="django.request"):
+        response = get(client, "/v1/slots", meetingType="x", start="2026-04-13", end="2026-04-13")
+    assert_error(response, 500, "server_error")
+    assert "boom" not in response.content.decode()
+    assert any(record.exc_info for record in caplog.records)
+
+
+def test_field_paths_drop_the_source_and_the_argument_name():
+    assert errors.field_path(("body", "payload", "attendee", "email")) == "attendee.email"
+    assert errors.field_path(("body", "payload")) == "body"
+    assert errors.field_path(("query", "meetingType")) == "meetingType"

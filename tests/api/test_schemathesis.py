@@ -1,0 +1,67 @@
+"""Property-based: schemathesis sends generated requests to the WSGI app, in process.
+
+Every answer must be a non-5xx that matches /v1/openapi.json: a documented status
+code, JSON content, the documented body. CI also runs the CLI against a live dev
+server; this keeps the promise checked on every test run with few examples.
+
+Acceptance is not checked either way: a well-formed booking for a time nobody offers
+is rightly refused, and unknown query parameters are ignored by design. Refusal of
+bad input has its own table in ``test_robustness.py``.
+"""
+
+import pytest
+
+schemathesis = pytest.importorskip("schemathesis")
+from django.core.signals import request_finished, request_started  # noqa: E402
+from django.core.wsgi import get_wsgi_application  # noqa: E402
+from django.db import close_old_connections  # noqa: E402
+from hypothesis import HealthCheck, settings  # noqa: E402
+from schemathesis.checks import not_a_server_error  # noqa: E402
+from schemathesis.specs.openapi.checks import (  # noqa: E402
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+EXAMPLES_PER_OPERATION = 25
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
+
+schema = schemathesis.openapi.from_wsgi("/v1/openapi.json", get_wsgi_application())
+
+
+@pytest.fixture(autouse=True)
+def no_rate_limits(settings):
+    """Every generated example should reach a view, not stop at the limiter."""
+    settings.WAGTAIL_PMC_BOOKING = {
+        **settings.WAGTAIL_PMC_BOOKING,
+        "API_RATE_LIMIT_PUBLIC": None,
+        "API_RATE_LIMIT_KEY": None,
+    }
+
+
+@pytest.fixture(autouse=True)
+def keep_test_connection():
+    """As Django's test client does: the test's transaction must survive each request."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES_PER_OPERATION,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+@pytest.mark.django_db
+def test_generated_requests_get_documented_answers(case, full_key, product_demo):
+    case.call_and_validate(headers={"Authorization": f"Bearer {full_key}"}, checks=CHECKS)

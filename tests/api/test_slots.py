@@ -1,0 +1,108 @@
+"""GET /v1/slots: the seed host's availability, in whatever zone the attendee lives in."""
+
+from datetime import time
+
+import pytest
+
+from tests import factories
+from tests.api.helpers import assert_error, get
+
+pytestmark = pytest.mark.django_db
+
+SLOTS = "/v1/slots"
+MONDAY = "2026-04-13"
+
+
+def slots(client, **params):
+    params = {"meetingType": "product-demo", "start": MONDAY, "end": MONDAY, **params}
+    return get(client, SLOTS, **params)
+
+
+def test_slots_are_keyed_by_the_attendee_local_date_with_their_offset(client, product_demo):
+    body = slots(client, timezone="America/New_York", start="2026-04-12").json()
+    assert body["meetingType"] == "product-demo"
+    assert body["timezone"] == "America/New_York"
+    # 09:00 IST on Monday is 23:30 EDT on Sunday.
+    assert body["slots"]["2026-04-12"][0] == {
+        "start": "2026-04-12T23:30:00-04:00",
+        "end": "2026-04-13T00:00:00-04:00",
+    }
+
+
+def test_the_timezone_defaults_to_the_first_host_zone(client, product_demo):
+    body = slots(client).json()
+    assert body["timezone"] == "Asia/Kolkata"
+    assert body["slots"][MONDAY][0]["start"] == "2026-04-13T09:00:00+05:30"
+
+
+def test_the_duration_defaults_to_the_meeting_type_default(client, product_demo):
+    body = slots(client).json()
+    assert body["duration"] == 30
+    assert len(body["slots"][MONDAY]) == 7 + 8
+
+
+def test_a_longer_duration_gives_fewer_slots(client, product_demo):
+    body = slots(client, duration=60).json()
+    assert body["duration"] == 60
+    assert body["slots"][MONDAY][0] == {
+        "start": "2026-04-13T09:00:00+05:30",
+        "end": "2026-04-13T10:00:00+05:30",
+    }
+
+
+def test_slots_within_a_day_are_sorted(client, product_demo):
+    starts = [slot["start"] for slot in slots(client).json()["slots"][MONDAY]]
+    assert starts == sorted(starts)
+
+
+def test_days_without_slots_are_left_out(client, product_demo):
+    """The seed host has no weekend hours and is out on Saturday the 18th anyway."""
+    body = slots(client, start="2026-04-17", end="2026-04-20").json()
+    assert list(body["slots"]) == ["2026-04-17", "2026-04-20"]
+
+
+def test_62_days_is_the_longest_range(client, product_demo):
+    assert slots(client, start="2026-04-06", end="2026-06-06").status_code == 200
+    error = assert_error(
+        slots(client, start="2026-04-06", end="2026-06-07"), 400, "invalid_request"
+    )
+    assert "end" in error["fields"]
+
+
+def test_a_range_that_ends_before_it_starts_is_refused(client, product_demo):
+    error = assert_error(slots(client, end="2026-04-12"), 400, "invalid_request")
+    assert "end" in error["fields"]
+
+
+def test_the_host_filter_keeps_one_host_of_the_pool(client, seed_host):
+    other = factories.make_host(slug="night-owl", windows={0: [(time(20, 0), time(21, 0))]})
+    factories.make_meeting_type(hosts=[seed_host, other], slug="product-demo")
+    body = slots(client, host="night-owl", timezone="Asia/Kolkata").json()
+    assert [s["start"] for s in body["slots"][MONDAY]] == [
+        "2026-04-13T20:00:00+05:30",
+        "2026-04-13T20:30:00+05:30",
+    ]
+
+
+def test_a_host_outside_the_pool_is_a_bad_request(client, product_demo):
+    error = assert_error(slots(client, host="nobody"), 400, "invalid_request")
+    assert "host" in error["fields"]
+
+
+def test_an_unknown_meeting_type_is_404(client, product_demo):
+    assert_error(slots(client, meetingType="nope"), 404, "not_found")
+
+
+def test_an_inactive_meeting_type_is_as_unknown_as_a_missing_one(client, product_demo):
+    product_demo.is_active = False
+    product_demo.save()
+    assert_error(slots(client), 404, "not_found")
+
+
+def test_a_duration_the_meeting_type_does_not_offer_is_refused(client, product_demo):
+    error = assert_error(slots(client, duration=25), 400, "invalid_request")
+    assert "duration" in error["fields"]
+
+
+def test_no_key_is_needed(client, product_demo):
+    assert slots(client).status_code == 200

@@ -1,0 +1,125 @@
+"""Who is calling: an API key (``Authorization: Bearer pmc_live_…``) or an anonymous client.
+
+Each check also counts the request against its rate limit, so a request is refused
+before any real work: per key for keyed requests, per client IP otherwise.
+The key a request was made with is left on ``request.pmc_api_key``; its ``mode``
+(``"test"`` for ``pmc_test_`` keys) tells the Zoom integration to use the sandbox.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import DatabaseError
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja.security import HttpBearer
+
+from ..models import ApiKey
+from ..tokens import hashes_match
+from . import ratelimit
+from .errors import Forbidden, Unauthorized
+
+logger = logging.getLogger(__name__)
+
+KEY_PREFIXES = ("pmc_live_", "pmc_test_")
+MAX_KEY_LENGTH = 128
+# ``last_used_at`` is written at most this often per key, not on every request.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class Client:
+    """The caller of one request; always truthy, as ninja expects of an auth result."""
+
+    api_key: ApiKey | None = None
+
+    @property
+    def is_anonymous(self):
+        return self.api_key is None
+
+    @property
+    def actor(self):
+        """How the audit trail names this caller."""
+        if self.api_key is None:
+            return "attendee"
+        return f"api:{self.api_key.display_prefix}"
+
+
+def find_key(plaintext):
+    """The live key for ``plaintext``, or None; revoked keys are refused at once."""
+    if not plaintext.startswith(KEY_PREFIXES) or len(plaintext) > MAX_KEY_LENGTH:
+        return None
+    digest = ApiKey.hash_key(plaintext)
+    key = ApiKey.objects.filter(key_hash=digest).first()
+    if key is None or not hashes_match(key.key_hash, digest) or key.is_revoked:
+        return None
+    return key
+
+
+def touch(key, now=None):
+    """Record use, writing only when the stored time is older than the resolution."""
+    now = now or timezone.now()
+    if key.last_used_at and now - key.last_used_at < LAST_USED_RESOLUTION:
+        return
+    stale = Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_RESOLUTION)
+    try:
+        ApiKey.objects.filter(stale, pk=key.pk).update(last_used_at=now)
+    except DatabaseError:
+        logger.warning("Could not record the use of API key %s", key.pk, exc_info=True)
+    key.last_used_at = now
+
+
+class ApiKeyAuth(HttpBearer):
+    """A bearer API key, with ``scope`` when the operation needs one.
+
+    Without an ``Authorization`` header it answers None, so ninja tries the next
+    check (``Anonymous`` on public operations) or refuses with 401. A header that is
+    present but wrong is refused at once.
+    """
+
+    def __init__(self, scope=None):
+        self.scope = scope
+        super().__init__()
+
+    def __call__(self, request):
+        header = request.headers.get(self.header)
+        if not header:
+            return None
+        scheme, _sep, token = header.partition(" ")
+        if scheme.lower() != self.openapi_scheme:
+            raise Unauthorized(_("Send the API key as “Authorization: Bearer <key>”."))
+        return self.authenticate(request, token.strip())
+
+    def authenticate(self, request, token):
+        key = find_key(token)
+        if key is None:
+            ratelimit.check_public(request)
+            raise Unauthorized(_("Unknown or revoked API key."))
+        if self.scope and not key.has_scope(self.scope):
+            raise Forbidden(
+                _("This API key does not have the “%(scope)s” scope.") % {"scope": self.scope}
+            )
+        ratelimit.check_key(key)
+        touch(key)
+        request.pmc_api_key = key
+        return Client(api_key=key)
+
+
+class Anonymous:
+    """The fallback on public operations: anyone, limited per client IP."""
+
+    def __call__(self, request):
+        ratelimit.check_public(request)
+        request.pmc_api_key = None
+        return Client()
+
+
+def public(scope=None):
+    """Auth for an operation anyone may call, and key holders with ``scope`` too."""
+    return [ApiKeyAuth(scope), Anonymous()]
+
+
+# OpenAPI: on public operations the bearer key is optional ("{}" = no security).
+OPTIONAL_KEY = {"security": [{}]}

@@ -1,0 +1,229 @@
+"""``/v1/bookings``: create, read, list, reschedule and cancel, all through ``booking.py``."""
+
+import base64
+import binascii
+import json
+from datetime import UTC, datetime, time, timedelta
+from typing import Annotated
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from ninja import Body, Path, Query, Router
+from ninja.responses import Status
+
+from .. import booking as booking_service
+from ..exceptions import InvalidBookingRequest
+from ..models import Booking
+from ..models.api_keys import Scope
+from . import lookups, presenters
+from .auth import OPTIONAL_KEY, ApiKeyAuth, public
+from .schemas import (
+    BookingCreatedOut,
+    BookingCreateIn,
+    BookingListQuery,
+    BookingOut,
+    BookingPage,
+    CancelIn,
+    CancelOut,
+    ErrorOut,
+    RescheduleIn,
+    Token,
+)
+
+router = Router(tags=["bookings"])
+
+BookingId = Annotated[str, Path(alias="bookingId", description="The booking's id, bk_…")]
+ManageToken = Annotated[Token | None, Query(description="The manage token, instead of an API key.")]
+# The body may be left out when a key does the cancelling.
+OptionalCancelIn = Annotated[CancelIn, Body()]
+REBOOK_OPTIONS = 3
+
+
+def present(booking):
+    return presenters.booking_out(booking, booking_service.manage_urls(booking))
+
+
+# == Create ==
+
+# OpenAPI links: what a client (or a stateful fuzzer) may call with a new booking's id.
+CREATED_LINKS = {
+    name: {"operationId": operation, "parameters": {"bookingId": "$response.body#/bookingId"}}
+    for name, operation in [
+        ("GetBooking", "getBooking"),
+        ("RescheduleBooking", "rescheduleBooking"),
+        ("CancelBooking", "cancelBooking"),
+    ]
+}
+
+
+@router.post(
+    "/bookings",
+    auth=public(),
+    openapi_extra={**OPTIONAL_KEY, "responses": {201: {"links": CREATED_LINKS}}},
+    response={
+        201: BookingCreatedOut,
+        frozenset({400, 401, 404, 409, 413, 422, 429, 503}): ErrorOut,
+    },
+    by_alias=True,
+    operation_id="createBooking",
+    summary="Book a slot",
+)
+def create_booking(request, payload: BookingCreateIn):
+    """Books ``start`` if it is bookable right now (409 ``slot_unavailable`` otherwise).
+    The answer carries ``manageToken``; it is shown only here and in the attendee's email."""
+    meeting_type = lookups.meeting_type(payload.meeting_type)
+    host = lookups.pool_host(meeting_type, payload.host) if payload.host else None
+    result = booking_service.book(
+        meeting_type,
+        start=payload.start,
+        duration=payload.duration,
+        attendee_name=payload.attendee.name,
+        attendee_email=payload.attendee.email,
+        attendee_timezone=payload.attendee.timezone,
+        notes=payload.notes,
+        host=host,
+        actor=request.auth.actor,
+    )
+    # Read it back: the Zoom meeting may have been made inline right after the commit.
+    booking = lookups.booking_by_id(result.booking.public_id)
+    return Status(
+        201,
+        presenters.booking_created_out(
+            booking, booking_service.manage_urls(booking), result.manage_token
+        ),
+    )
+
+
+# == Read ==
+
+
+def encode_cursor(booking):
+    raw = json.dumps([booking.start.isoformat(), booking.public_id]).encode()
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+def decode_cursor(cursor):
+    """``(start, public_id)`` of the last booking of the previous page."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        start, public_id = json.loads(raw)
+        start = datetime.fromisoformat(start)
+        if start.utcoffset() is None or not lookups.PUBLIC_ID_RE.fullmatch(public_id):
+            raise ValueError
+    except (binascii.Error, TypeError, ValueError, UnicodeDecodeError):
+        raise InvalidBookingRequest(
+            _("This cursor is not valid."),
+            fields={"cursor": [_("Pass the “next” value of a previous page.")]},
+        ) from None
+    return start, public_id
+
+
+def lower_bound(value):
+    if isinstance(value, datetime):
+        return value
+    return datetime.combine(value, time(0), tzinfo=UTC)
+
+
+def upper_bound(value):
+    """An instant is exclusive; a date includes the whole (UTC) day."""
+    if isinstance(value, datetime):
+        return value
+    return datetime.combine(value + timedelta(days=1), time(0), tzinfo=UTC)
+
+
+@router.get(
+    "/bookings",
+    auth=ApiKeyAuth(Scope.BOOKINGS_READ),
+    response={200: BookingPage, frozenset({400, 401, 403, 413, 422, 429}): ErrorOut},
+    by_alias=True,
+    operation_id="listBookings",
+    summary="List bookings",
+)
+def list_bookings(request, query: Query[BookingListQuery]):
+    """Ordered by start (then id). ``from``/``to`` take a date (UTC day, inclusive) or an
+    instant (``to`` exclusive). Follow ``next`` as ``cursor`` until it is null."""
+    bookings = Booking.objects.select_related("meeting_type", "host", "meeting")
+    if query.status:
+        bookings = bookings.filter(status=query.status)
+    if query.host:
+        bookings = bookings.filter(host__slug=query.host)
+    if query.from_ is not None:
+        bookings = bookings.filter(start__gte=lower_bound(query.from_))
+    if query.to is not None:
+        bookings = bookings.filter(start__lt=upper_bound(query.to))
+    if query.cursor:
+        start, public_id = decode_cursor(query.cursor)
+        bookings = bookings.filter(Q(start__gt=start) | Q(start=start, public_id__gt=public_id))
+    page = list(bookings.order_by("start", "public_id")[: query.limit + 1])
+    more = len(page) > query.limit
+    page = page[: query.limit]
+    return BookingPage(
+        results=[present(b) for b in page],
+        next=encode_cursor(page[-1]) if more else None,
+    )
+
+
+@router.get(
+    "/bookings/{bookingId}",
+    auth=public(Scope.BOOKINGS_READ),
+    openapi_extra=OPTIONAL_KEY,
+    response={200: BookingOut, frozenset({401, 403, 404, 413, 422, 429}): ErrorOut},
+    by_alias=True,
+    operation_id="getBooking",
+    summary="Get a booking",
+)
+def get_booking(request, booking_id: BookingId, token: ManageToken = None):
+    """With a ``bookings:read`` key, or with the booking's manage token as ``?token=``."""
+    return present(lookups.booking_for(request, booking_id, token))
+
+
+# == Change ==
+
+
+@router.post(
+    "/bookings/{bookingId}/reschedule",
+    auth=public(Scope.BOOKINGS_WRITE),
+    openapi_extra=OPTIONAL_KEY,
+    response={
+        200: BookingOut,
+        frozenset({400, 401, 403, 404, 409, 413, 422, 429, 503}): ErrorOut,
+    },
+    by_alias=True,
+    operation_id="rescheduleBooking",
+    summary="Reschedule a booking",
+)
+def reschedule_booking(request, booking_id: BookingId, payload: RescheduleIn):
+    """With a ``bookings:write`` key, or the manage token as ``token`` in the body. The
+    booking's revision goes up and its manage token (in the links) changes."""
+    booking = lookups.booking_for(request, booking_id, payload.token, changing=True)
+    result = booking_service.reschedule(
+        booking, start=payload.start, duration=payload.duration, actor=request.auth.actor
+    )
+    return present(lookups.booking_by_id(result.booking.public_id))
+
+
+@router.post(
+    "/bookings/{bookingId}/cancel",
+    auth=public(Scope.BOOKINGS_WRITE),
+    openapi_extra=OPTIONAL_KEY,
+    response={
+        200: CancelOut,
+        frozenset({400, 401, 403, 404, 409, 413, 422, 429, 503}): ErrorOut,
+    },
+    by_alias=True,
+    operation_id="cancelBooking",
+    summary="Cancel a booking",
+)
+def cancel_booking(request, booking_id: BookingId, payload: OptionalCancelIn = None):
+    """With a ``bookings:write`` key, or the manage token as ``token`` in the body.
+    Answers up to three times to book again; a second cancel is 409 ``booking_cancelled``."""
+    payload = payload or CancelIn()
+    booking = lookups.booking_for(request, booking_id, payload.token, changing=True)
+    result = booking_service.cancel(booking, reason=payload.reason, actor=request.auth.actor)
+    tz = result.booking.attendee_timezone
+    options = booking_service.rebook_options(result.booking, count=REBOOK_OPTIONS)
+    return CancelOut(
+        booking_id=result.booking.public_id,
+        status="cancelled",
+        rebook_options=[presenters.slot_out(slot, tz) for slot in options],
+    )

@@ -1,0 +1,244 @@
+"""The one place where errors become HTTP answers, always in the contract's envelope.
+
+``{"status": "error", "error": {"code": ..., "message": ..., "fields": {...}}}`` — every
+non-2xx answer of the API uses it, whether it comes from a domain exception, from
+schema validation, from ninja itself (unparsable body, missing key) or from the URL
+layer (unknown path, wrong method).
+"""
+
+import functools
+import logging
+
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from ..exceptions import BookingError
+
+logger = logging.getLogger("django.request")
+
+# Status of each domain error code; anything else a domain error says is a bad request.
+BOOKING_ERROR_STATUS = {
+    "invalid_request": 400,
+    "not_found": 404,
+    "slot_unavailable": 409,
+    "booking_cancelled": 409,
+    "busy": 503,
+}
+# Domain field names -> the request's field paths.
+BOOKING_FIELD_PATHS = {
+    "meeting_type": "meetingType",
+    "attendee_name": "attendee.name",
+    "attendee_email": "attendee.email",
+    "attendee_timezone": "attendee.timezone",
+}
+HTTP_ERROR_CODES = {401: "unauthorized", 403: "forbidden", 404: "not_found", 429: "rate_limited"}
+
+# Translatable messages for the validation errors clients hit most; others keep
+# pydantic's English text.
+VALIDATION_MESSAGES = {
+    "missing": gettext_lazy("This field is required."),
+    "string_type": gettext_lazy("Enter a string."),
+    "int_type": gettext_lazy("Enter a whole number."),
+    "int_parsing": gettext_lazy("Enter a whole number."),
+    "model_type": gettext_lazy("Send a JSON object."),
+    "model_attributes_type": gettext_lazy("Send a JSON object."),
+    "dict_type": gettext_lazy("Send a JSON object."),
+    "enum": gettext_lazy("Choose one of the allowed values."),
+    "literal_error": gettext_lazy("Choose one of the allowed values."),
+    "string_too_long": gettext_lazy("This value is too long."),
+    "string_too_short": gettext_lazy("This field may not be blank."),
+    "string_pattern_mismatch": gettext_lazy("This value has an invalid format."),
+    "greater_than_equal": gettext_lazy("This number is too small."),
+    "less_than_equal": gettext_lazy("This number is too large."),
+}
+
+
+class ApiError(Exception):
+    """An answer decided by the API layer itself (auth, limits, lookups)."""
+
+    status = 400
+    code = "invalid_request"
+    default_message = gettext_lazy("The request is not valid.")
+
+    def __init__(self, message=None, *, fields=None, headers=None):
+        self.message = str(message or self.default_message)
+        self.fields = fields or {}
+        self.headers = headers or {}
+        super().__init__(self.message)
+
+
+class Unauthorized(ApiError):
+    status = 401
+    code = "unauthorized"
+    default_message = gettext_lazy("Send an API key as “Authorization: Bearer <key>”.")
+
+    def __init__(self, message=None, **kwargs):
+        kwargs.setdefault("headers", {"WWW-Authenticate": 'Bearer realm="pmc_booking"'})
+        super().__init__(message, **kwargs)
+
+
+class Forbidden(ApiError):
+    status = 403
+    code = "forbidden"
+    default_message = gettext_lazy("This API key does not have the scope this request needs.")
+
+
+class NotFound(ApiError):
+    status = 404
+    code = "not_found"
+    default_message = gettext_lazy("Not found.")
+
+
+class PayloadTooLarge(ApiError):
+    status = 413
+    default_message = gettext_lazy("The request body is too large.")
+
+
+class RateLimited(ApiError):
+    status = 429
+    code = "rate_limited"
+    default_message = gettext_lazy("Too many requests. Try again later.")
+
+    def __init__(self, retry_after):
+        super().__init__(headers={"Retry-After": str(retry_after)})
+        self.retry_after = retry_after
+
+
+class BodyNotAnObject(ValueError):
+    """Raised by the parser; ninja turns it into a 400 that names it as the cause."""
+
+
+def envelope(code, message, fields=None):
+    error = {"code": code, "message": str(message)}
+    if fields:
+        error["fields"] = {name: [str(m) for m in messages] for name, messages in fields.items()}
+    return {"status": "error", "error": error}
+
+
+def error_response(status, code, message, *, fields=None, headers=None):
+    response = JsonResponse(envelope(code, message, fields), status=status)
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+def field_path(loc):
+    """``("body", "payload", "attendee", "email")`` -> ``"attendee.email"`` (camelCase aliases).
+
+    The first item is where the value came from; for a body it is followed by the name
+    of the view's argument, which means nothing to the client.
+    """
+    parts = list(loc)
+    if parts and parts[0] == "body":
+        parts = parts[2:] if len(parts) > 1 else []
+        return ".".join(str(p) for p in parts) or "body"
+    if parts and parts[0] in ("query", "path", "header", "cookie"):
+        parts = parts[1:]
+    return ".".join(str(p) for p in parts) or "request"
+
+
+def validation_message(error):
+    if error.get("type") == "value_error" and "error" in error.get("ctx", {}):
+        return str(error["ctx"]["error"])
+    return str(VALIDATION_MESSAGES.get(error.get("type"), error.get("msg", "")))
+
+
+def validation_fields(errors):
+    fields = {}
+    for error in errors:
+        fields.setdefault(field_path(error.get("loc", ())), []).append(validation_message(error))
+    return fields
+
+
+# == Handlers ==
+
+
+def on_api_error(request, exc):
+    return error_response(exc.status, exc.code, exc.message, fields=exc.fields, headers=exc.headers)
+
+
+def on_booking_error(request, exc):
+    status = BOOKING_ERROR_STATUS.get(exc.code, 400)
+    headers = {"Retry-After": "1"} if status == 503 else None
+    fields = {BOOKING_FIELD_PATHS.get(name, name): msgs for name, msgs in exc.fields.items()}
+    return error_response(status, exc.code, exc.message, fields=fields, headers=headers)
+
+
+def on_validation_error(request, exc):
+    return error_response(
+        422,
+        "invalid_request",
+        _("Some fields are missing or not valid."),
+        fields=validation_fields(exc.errors),
+    )
+
+
+def on_authentication_error(request, exc):
+    return on_api_error(request, Unauthorized())
+
+
+def on_http_error(request, exc):
+    """Errors ninja raises itself; a 400 caused by another exception is an unreadable body."""
+    code = HTTP_ERROR_CODES.get(exc.status_code, "invalid_request")
+    if isinstance(exc.__cause__, BodyNotAnObject):
+        message = _("The request body must be a JSON object.")
+    elif exc.status_code == 400 and exc.__cause__ is not None:
+        message = _("The request body is not valid JSON.")
+    else:
+        message = exc.message
+    return error_response(exc.status_code, code, message)
+
+
+def on_not_found(request, exc):
+    return on_api_error(request, NotFound())
+
+
+def on_unexpected(request, exc):
+    """A bug, not bad input: logged like Django logs a 500, answered in the envelope."""
+    logger.error(
+        "Internal Server Error: %s",
+        request.path,
+        exc_info=exc,
+        extra={"status_code": 500, "request": request},
+    )
+    return error_response(500, "server_error", _("Something went wrong on our side."))
+
+
+def install(api):
+    """Register every handler on ``api``; ninja picks the most specific class."""
+    api.add_exception_handler(Exception, on_unexpected)
+    api.add_exception_handler(ApiError, on_api_error)
+    api.add_exception_handler(BookingError, on_booking_error)
+    api.add_exception_handler(NinjaValidationError, on_validation_error)
+    api.add_exception_handler(AuthenticationError, on_authentication_error)
+    api.add_exception_handler(HttpError, on_http_error)
+    api.add_exception_handler(Http404, on_not_found)
+
+
+# == The URL layer, outside ninja's operations ==
+
+
+def not_found_view(request, *args, **kwargs):
+    return on_api_error(request, NotFound(_("There is no such API endpoint.")))
+
+
+def with_envelope(view):
+    """Wrap a ninja path view so a wrong method answers 405 in the envelope."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            return error_response(
+                405,
+                "invalid_request",
+                _("This endpoint does not accept the %(method)s method.")
+                % {"method": request.method},
+                headers={"Allow": response["Allow"]},
+            )
+        return response
+
+    return wrapper

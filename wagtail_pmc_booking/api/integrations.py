@@ -1,0 +1,160 @@
+"""``/integrations/zoom/…``: a booking's Zoom meeting on request, and Zoom's webhooks.
+
+Mounted under ``/integrations`` (``api.add_router("/integrations", router)``), so the
+paths are ``/v1/integrations/zoom/meetings`` and ``/v1/integrations/zoom/webhook``.
+The work is done by ``zoom.meetings`` and ``zoom.webhooks``; this module only turns it
+into the contract's answers.
+"""
+
+from typing import Annotated, Literal
+
+from ninja import Router
+from ninja.responses import Status
+from pydantic import Field, StrictStr
+
+from ..exceptions import BookingCancelled
+from ..models.api_keys import KeyMode, Scope
+from ..zoom import meetings, webhooks
+from . import lookups
+from .auth import ApiKeyAuth
+from .schemas import CamelSchema, Duration, ErrorOut, Text
+
+router = Router(tags=["zoom"])
+
+SkipReason = Literal["host_out_of_office", "no_zoom_user", "zoom_disabled"]
+
+
+class ZoomMeetingIn(CamelSchema):
+    booking_id: Annotated[StrictStr, Field(min_length=1, max_length=64, examples=["bk_…"])]
+    topic: Annotated[Text, Field(min_length=1, max_length=200)] | None = Field(
+        None, description="Default: the meeting type and the attendee's name."
+    )
+    duration: Duration | None = Field(None, description="Default: the booking's length.")
+
+
+class ZoomMeetingOut(CamelSchema):
+    status: Literal["ok"]
+    booking_id: str
+    meeting_id: str = Field(description="Zoom's meeting id (a 64-bit integer) as a string.")
+    meeting_url: str = Field(description="The attendees' join link; never a start link.")
+    passcode: str | None
+
+
+class ZoomQueuedOut(CamelSchema):
+    status: Literal["queued"]
+    booking_id: str
+    resync: Literal[True]
+
+
+class ZoomSkippedOut(CamelSchema):
+    status: Literal["skipped"]
+    booking_id: str
+    reason: SkipReason
+
+
+class ZoomUrlValidationOut(CamelSchema):
+    plain_token: str
+    encrypted_token: str = Field(description="Hex HMAC-SHA256 of plainToken, keyed by the secret.")
+
+
+class ZoomWebhookAckOut(CamelSchema):
+    status: Literal["ok"]
+
+
+WEBHOOK_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": (
+            "A Zoom event, signed: `x-zm-signature: v0=<hex HMAC-SHA256 of "
+            "v0:{x-zm-request-timestamp}:{raw body}>` with the webhook secret."
+        ),
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "required": ["event", "payload"],
+                    "properties": {
+                        "event": {"type": "string", "examples": ["meeting.deleted"]},
+                        "event_ts": {"type": "integer"},
+                        "payload": {"type": "object"},
+                    },
+                }
+            }
+        },
+    },
+    "parameters": [
+        {
+            "name": name,
+            "in": "header",
+            "required": True,
+            "schema": {"type": "string"},
+        }
+        for name in (webhooks.SIGNATURE_HEADER, webhooks.TIMESTAMP_HEADER)
+    ],
+}
+
+
+@router.post(
+    "/zoom/meetings",
+    auth=ApiKeyAuth(Scope.ZOOM_WRITE),
+    response={
+        200: ZoomMeetingOut,
+        202: ZoomQueuedOut,
+        409: ZoomSkippedOut | ErrorOut,
+        frozenset({400, 401, 403, 404, 413, 422, 429}): ErrorOut,
+    },
+    by_alias=True,
+    operation_id="createZoomMeeting",
+    summary="Create (or return) a booking's Zoom meeting",
+)
+def create_zoom_meeting(request, payload: ZoomMeetingIn):
+    """Idempotent: the same booking always answers with the same meeting. 202 when Zoom
+    is unavailable (a retry is queued); 409 ``skipped`` when no meeting is wanted, e.g.
+    the host is out of office (no Zoom call is made); 409 ``booking_cancelled``.
+    ``pmc_test_`` keys use the Zoom sandbox."""
+    booking = lookups.booking_by_id(payload.booking_id)
+    if not booking.is_confirmed:
+        raise BookingCancelled()
+    key = request.auth.api_key
+    answer = meetings.request_meeting(
+        booking,
+        sandbox=key.mode == KeyMode.TEST,
+        topic=payload.topic,
+        duration=payload.duration,
+    )
+    if answer.status == meetings.SKIPPED:
+        return Status(
+            409,
+            ZoomSkippedOut(status="skipped", booking_id=booking.public_id, reason=answer.reason),
+        )
+    if answer.status == meetings.OK:
+        record = answer.record
+        return Status(
+            200,
+            ZoomMeetingOut(
+                status="ok",
+                booking_id=booking.public_id,
+                meeting_id=str(record.zoom_meeting_id),
+                meeting_url=record.join_url,
+                passcode=record.passcode or None,
+            ),
+        )
+    return Status(202, ZoomQueuedOut(status="queued", booking_id=booking.public_id, resync=True))
+
+
+@router.post(
+    "/zoom/webhook",
+    auth=None,
+    response={
+        200: ZoomUrlValidationOut | ZoomWebhookAckOut,
+        frozenset({400, 401, 413}): ErrorOut,
+    },
+    by_alias=True,
+    operation_id="zoomWebhook",
+    summary="Zoom webhook (endpoint.url_validation, meeting.deleted, meeting.updated)",
+    openapi_extra=WEBHOOK_BODY,
+)
+def zoom_webhook(request):
+    """No API key: Zoom's signature over the raw body, within five minutes. A bad or
+    missing signature is 401 and changes nothing."""
+    return webhooks.webhook_view(request)

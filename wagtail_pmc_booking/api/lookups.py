@@ -1,0 +1,69 @@
+"""Finding what a request names (meeting type, host, booking) and whether it may touch it."""
+
+import re
+
+from django.utils.translation import gettext as _
+
+from .. import booking as booking_service
+from ..availability import meeting_type_hosts
+from ..exceptions import BookingCancelled, InvalidBookingRequest
+from ..models import Booking, MeetingType
+from ..models.bookings import BookingStatus
+from .errors import NotFound, Unauthorized
+
+PUBLIC_ID_RE = re.compile(r"bk_[a-z2-7]{12,29}")
+
+
+def meeting_type(slug):
+    """An active meeting type; inactive ones are as unknown to clients as missing ones."""
+    found = MeetingType.objects.filter(slug=slug, is_active=True).first()
+    if found is None:
+        raise NotFound(_("There is no meeting type “%(slug)s”.") % {"slug": slug})
+    return found
+
+
+def pool_host(meeting_type, slug):
+    """One active host of ``meeting_type`` by slug; any other slug is a bad ``host``."""
+    for host in meeting_type_hosts(meeting_type):
+        if host.slug == slug:
+            return host
+    raise InvalidBookingRequest(
+        _("That host does not offer this meeting."),
+        fields={"host": [_("Choose one of the hosts of this meeting type.")]},
+    )
+
+
+def booking_by_id(booking_id):
+    if not PUBLIC_ID_RE.fullmatch(booking_id):
+        raise NotFound(_("There is no such booking."))
+    found = (
+        Booking.objects.select_related("meeting_type", "host", "meeting")
+        .filter(public_id=booking_id)
+        .first()
+    )
+    if found is None:
+        raise NotFound(_("There is no such booking."))
+    return found
+
+
+def booking_for(request, booking_id, token, *, changing=False):
+    """The booking a key holder names, or the one the manage token opens.
+
+    The token must open the booking in the path. A change (reschedule, cancel) rotates
+    the token, and a cancelled booking keeps none that works: a change asked of a
+    cancelled booking with a stale token answers ``booking_cancelled`` as a key would.
+    """
+    if not request.auth.is_anonymous:
+        return booking_by_id(booking_id)
+    if not token:
+        raise Unauthorized(_("Send an API key, or the booking's manage token as “token”."))
+    found = booking_service.get_by_manage_token(token)
+    if found is None:
+        if changing and PUBLIC_ID_RE.fullmatch(booking_id):
+            cancelled = Booking.objects.filter(public_id=booking_id, status=BookingStatus.CANCELLED)
+            if cancelled.exists():
+                raise BookingCancelled()
+        raise Unauthorized(_("This manage token is not valid (any more)."))
+    if found.public_id != booking_id:
+        raise NotFound(_("There is no such booking."))
+    return booking_by_id(booking_id)

@@ -1,0 +1,79 @@
+"""Domain objects -> response schemas. What a client may see is decided here, and only here."""
+
+import zoneinfo
+
+from ..models import ZoomMeeting
+from ..models.meetings import MeetingState
+from . import schemas
+
+# The meeting record's actual state as the API names it; "pending" covers every state
+# in which a create is still owed, including queued retries after failures.
+MEETING_STATUS = {
+    MeetingState.SYNCED: "created",
+    MeetingState.PENDING: "pending",
+    MeetingState.FAILED: "pending",
+    MeetingState.SKIPPED: "skipped",
+    MeetingState.DELETED: "deleted",
+}
+
+
+def meeting_record(booking):
+    try:
+        return booking.meeting
+    except ZoomMeeting.DoesNotExist:
+        return None
+
+
+def meeting_out(booking):
+    """Join URL and passcode once created; never a start URL or host key."""
+    record = meeting_record(booking)
+    if record is None:
+        status = "pending" if booking.meeting_type.zoom_enabled else "skipped"
+        return schemas.MeetingOut(
+            provider="zoom", status=status, meeting_id=None, meeting_url=None, passcode=None
+        )
+    status = MEETING_STATUS.get(record.state, "pending")
+    created = status == "created"
+    return schemas.MeetingOut(
+        provider="zoom",
+        status=status,
+        meeting_id=str(record.zoom_meeting_id) if record.zoom_meeting_id else None,
+        meeting_url=(record.join_url or None) if created else None,
+        passcode=(record.passcode or None) if created else None,
+    )
+
+
+def booking_fields(booking, urls):
+    return {
+        "booking_id": booking.public_id,
+        "status": booking.status,
+        "meeting_type": booking.meeting_type.slug,
+        "start": booking.start,
+        "end": booking.end,
+        "duration": booking.duration_minutes,
+        "timezone": booking.attendee_timezone,
+        "attendee": schemas.AttendeeOut(
+            name=booking.attendee_name,
+            email=booking.attendee_email,
+            timezone=booking.attendee_timezone,
+        ),
+        "host": schemas.HostOut(name=booking.host.name, slug=booking.host.slug),
+        "meeting": meeting_out(booking),
+        "reschedule_url": urls["reschedule"],
+        "cancel_url": urls["cancel"],
+    }
+
+
+def booking_out(booking, urls):
+    """``urls`` is ``booking.manage_urls(booking)``: the links carry the manage token."""
+    return schemas.BookingOut(**booking_fields(booking, urls))
+
+
+def booking_created_out(booking, urls, manage_token):
+    return schemas.BookingCreatedOut(**booking_fields(booking, urls), manage_token=manage_token)
+
+
+def slot_out(slot, tz):
+    """A slot in the attendee's zone, so its offset is the one they live in."""
+    zone = zoneinfo.ZoneInfo(tz) if isinstance(tz, str) else tz
+    return schemas.SlotOut(start=slot.start.astimezone(zone), end=slot.end.astimezone(zone))

@@ -1,0 +1,85 @@
+"""Fixed-window rate limits in Django's cache, shared by every worker that shares the cache.
+
+``cache.add`` starts a window and ``cache.incr`` counts in it; both are atomic on Redis,
+Memcached and the local-memory cache, so concurrent requests cannot over-admit.
+"""
+
+import ipaddress
+import math
+import time
+from dataclasses import dataclass
+
+from django.core.cache import cache
+
+from ..conf import booking_settings
+from .errors import RateLimited
+
+CACHE_PREFIX = "pmc-booking-api:rl"
+PERIODS = {
+    "s": 1,
+    "second": 1,
+    "m": 60,
+    "minute": 60,
+    "h": 3600,
+    "hour": 3600,
+    "d": 86400,
+    "day": 86400,
+}
+
+
+@dataclass(frozen=True)
+class Rate:
+    limit: int
+    seconds: int
+
+
+def parse_rate(text):
+    """``"60/minute"`` -> ``Rate(60, 60)``; ``None`` or ``""`` means no limit."""
+    if not text:
+        return None
+    count, _, period = str(text).partition("/")
+    try:
+        return Rate(int(count), PERIODS[period.strip().lower()])
+    except (KeyError, ValueError) as exc:
+        raise ValueError(f"Invalid rate {text!r}; use e.g. '60/minute'.") from exc
+
+
+def hit(bucket, rate, *, now=None):
+    """Count one request in ``bucket``; raise ``RateLimited`` when it is over ``rate``."""
+    if rate is None:
+        return
+    now = time.time() if now is None else now
+    window = int(now // rate.seconds)
+    key = f"{CACHE_PREFIX}:{bucket}:{rate.seconds}:{window}"
+    cache.add(key, 0, timeout=rate.seconds + 1)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the window expired between add and incr
+        cache.set(key, 1, timeout=rate.seconds + 1)
+        count = 1
+    if count > rate.limit:
+        retry_after = max(1, math.ceil((window + 1) * rate.seconds - now))
+        raise RateLimited(retry_after)
+
+
+def client_ip(request):
+    """REMOTE_ADDR, or what the outermost trusted proxy saw when proxies are trusted."""
+    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+    proxies = booking_settings.API_TRUSTED_PROXY_COUNT
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [a for a in forwarded if a]
+    if not proxies or not forwarded:
+        return remote
+    candidate = forwarded[-min(proxies, len(forwarded))]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote
+
+
+def check_public(request):
+    hit(f"ip:{client_ip(request)}", parse_rate(booking_settings.API_RATE_LIMIT_PUBLIC))
+
+
+def check_key(api_key):
+    hit(f"key:{api_key.pk}", parse_rate(booking_settings.API_RATE_LIMIT_KEY))

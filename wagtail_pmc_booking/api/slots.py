@@ -1,0 +1,66 @@
+"""``GET /v1/slots``: bookable times of a meeting type, in the attendee's zone."""
+
+from datetime import timedelta
+
+from django.utils.translation import gettext as _
+from ninja import Query, Router
+
+from .. import availability
+from ..conf import booking_settings
+from ..exceptions import InvalidBookingRequest
+from . import lookups, presenters
+from .auth import OPTIONAL_KEY, public
+from .schemas import ErrorOut, SlotsOut, SlotsQuery
+
+router = Router(tags=["slots"])
+
+
+def check_range(start, end):
+    if end < start:
+        raise InvalidBookingRequest(
+            _("The range ends before it starts."),
+            fields={"end": [_("Choose a day on or after the start.")]},
+        )
+    limit = booking_settings.MAX_SLOT_RANGE_DAYS
+    if end - start >= timedelta(days=limit):
+        raise InvalidBookingRequest(
+            _("Ask for at most %(days)s days at a time.") % {"days": limit},
+            fields={"end": [_("At most %(days)s days after the start.") % {"days": limit}]},
+        )
+
+
+@router.get(
+    "/slots",
+    auth=public(),
+    openapi_extra=OPTIONAL_KEY,
+    response={200: SlotsOut, frozenset({400, 401, 404, 413, 422, 429}): ErrorOut},
+    by_alias=True,
+    operation_id="listSlots",
+    summary="List bookable slots",
+)
+def list_slots(request, query: Query[SlotsQuery]):
+    """Days are the attendee-local dates of ``timezone`` (default: the first host's zone);
+    ``start`` and ``end`` are inclusive and at most 62 days apart. Days without slots
+    are left out; instants carry the attendee's offset."""
+    meeting_type = lookups.meeting_type(query.meeting_type)
+    check_range(query.start, query.end)
+    tz = query.timezone or availability.default_timezone(meeting_type)
+    host_ids = [lookups.pool_host(meeting_type, query.host).pk] if query.host else None
+    duration = availability.resolve_duration(meeting_type, query.duration)
+    days = availability.list_slots(
+        meeting_type,
+        start_date=query.start,
+        end_date=query.end,
+        tz=tz,
+        duration=duration,
+        host_ids=host_ids,
+    )
+    return SlotsOut(
+        meeting_type=meeting_type.slug,
+        duration=duration,
+        timezone=tz,
+        slots={
+            day.isoformat(): [presenters.slot_out(slot, tz) for slot in slots]
+            for day, slots in days.items()
+        },
+    )
