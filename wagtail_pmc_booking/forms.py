@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from .fields import duration_choices
-from .models import Host
+from .models import Host, ZoomDefaults
 from .models.hosts import Weekday
 from .models.meeting_types import Assignment
 from .permissions import out_of_office_permission_policy
@@ -93,6 +93,10 @@ class MeetingTypeAdminForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk is None and not self.is_bound:
+            defaults = ZoomDefaults.load()
+            self.initial["zoom_passcode"] = defaults.passcode
+            self.initial["zoom_waiting_room"] = defaults.waiting_room
         if "default_duration" in self.fields:
             choices = duration_choices()
             current = self.initial.get("default_duration")

@@ -5,6 +5,7 @@ from .meeting_types import MeetingType
 from .meetings import ZoomMeeting
 from .out_of_office import OutOfOffice
 from .pages import BookingPage, BookingPageMixin
+from .settings import ZoomDefaults
 
 __all__ = [
     "ApiKey",
@@ -16,5 +17,6 @@ __all__ = [
     "Host",
     "MeetingType",
     "OutOfOffice",
+    "ZoomDefaults",
     "ZoomMeeting",
 ]
