@@ -40,7 +40,9 @@ def build(now):
             start = day.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(
                 minutes=70 * (k % 18)
             )
-            blocked = blocked_range(start, 30, host.buffer_before_minutes, host.buffer_after_minutes)
+            blocked = blocked_range(
+                start, 30, host.buffer_before_minutes, host.buffer_after_minutes
+            )
             bookings.append(
                 Booking(
                     meeting_type=meeting,

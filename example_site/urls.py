@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("v1/", include("wagtail_pmc_booking.api.urls")),
     path("documents/", include(wagtaildocs_urls)),
+    path("booking/", include("wagtail_pmc_booking.urls")),
 ]
 
 if settings.DEBUG:

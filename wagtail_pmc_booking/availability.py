@@ -36,13 +36,13 @@ class Pool:
 
 
 def meeting_type_hosts(meeting_type, host_ids=None):
-    """Active hosts in the order they were added to the meeting type (first = fixed host)."""
+    """Active hosts, highest priority first, then by name: the first is the Zoom host."""
     through = MeetingType.hosts.through.objects.filter(
         meetingtype=meeting_type, host__is_active=True
     ).select_related("host")
     if host_ids is not None:
         through = through.filter(host_id__in=host_ids)
-    return [row.host for row in through.order_by("pk")]
+    return [row.host for row in through.order_by("-host__priority", "host__name", "host__pk")]
 
 
 def load_pool(

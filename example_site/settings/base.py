@@ -73,7 +73,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["OPTIONS"] = {"timeout": 10}
+    # IMMEDIATE takes the write lock at BEGIN, so a booking's re-check and insert are serialized.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 10, "transaction_mode": "IMMEDIATE"}
 
 USE_TZ = True
 TIME_ZONE = "UTC"

@@ -1,0 +1,251 @@
+"""Bookings per second through ``booking.book()`` with 1 and 8 concurrent clients.
+
+Run: ``.venv/bin/python benchmarks/booking.py [--database-url postgres://…]``.
+
+Each client is a thread with its own database connection, booking distinct slots of a
+5-host round-robin pool that already holds 1,000 bookings. Prints throughput, the
+p50/p95 latency of one booking and the queries one booking takes. The after-commit work
+(Zoom signal, email queueing) is left out: it runs in Huey, not in the booking
+transaction. PostgreSQL: the database ``pmc_bench_booking`` is created and dropped
+around the run; SQLite: a temporary file (a real file, so the locking is the real one).
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time as clock
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DATABASE = "pmc_bench_booking"
+HOSTS = 5
+EXISTING_PER_HOST = 200
+SLOT_MINUTES = 15
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
+    parser.add_argument("--bookings", type=int, default=400, help="bookings per run")
+    parser.add_argument("--clients", default="1,8", help="comma-separated client counts")
+    return parser.parse_args()
+
+
+def prepare_database(url):
+    """Point DATABASE_URL at a throwaway database; returns the function that drops it."""
+    if url.startswith(("postgres://", "postgresql://")):
+        import psycopg
+
+        parts = urlsplit(url)
+        admin = urlunsplit(parts._replace(path="/postgres"))
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
+            conn.execute(f"CREATE DATABASE {BENCH_DATABASE}")
+        os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{BENCH_DATABASE}"))
+
+        def drop():
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
+
+        return drop
+    directory = tempfile.TemporaryDirectory(prefix="pmc-bench-")
+    os.environ["DATABASE_URL"] = f"sqlite:///{directory.name}/bench.sqlite3"
+    return directory.cleanup
+
+
+def setup_django():
+    sys.path.insert(0, str(ROOT))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def build(now):
+    """A round-robin pool open around the clock, with bookings already on its calendar."""
+    from tests import factories
+    from wagtail_pmc_booking.models import Booking
+    from wagtail_pmc_booking.scheduling import blocked_range
+
+    every_day = {day: [(time(0), time(23, 45))] for day in range(7)}
+    hosts = [
+        factories.make_host(
+            windows=every_day, timezone="UTC", buffer_before_minutes=0, buffer_after_minutes=0
+        )
+        for _ in range(HOSTS)
+    ]
+    meeting_type = factories.make_meeting_type(
+        hosts=hosts,
+        assignment="round_robin",
+        durations=[SLOT_MINUTES, 30],
+        default_duration=SLOT_MINUTES,
+        minimum_notice_minutes=0,
+        booking_horizon_days=366,
+    )
+    # Existing bookings on the days before the benchmark's own (which start in 30 days).
+    existing = []
+    for host in hosts:
+        for k in range(EXISTING_PER_HOST):
+            start = now + timedelta(days=1 + k // 10, hours=k % 10)
+            blocked = blocked_range(start, SLOT_MINUTES, 0, 0)
+            existing.append(
+                Booking(
+                    meeting_type=meeting_type,
+                    host=host,
+                    start=start,
+                    end=start + timedelta(minutes=SLOT_MINUTES),
+                    duration_minutes=SLOT_MINUTES,
+                    attendee_name="Existing",
+                    attendee_email="existing@example.com",
+                    blocked_start=blocked.start,
+                    blocked_end=blocked.end,
+                    manage_token_hash=f"existing-{host.pk}-{k}",
+                )
+            )
+    Booking.objects.bulk_create(existing, batch_size=500)
+    return meeting_type
+
+
+class Starts:
+    """Slot starts handed out to clients; each start is free for every host of the pool."""
+
+    def __init__(self, first):
+        self.lock = threading.Lock()
+        self.next = first
+        self.uses = 0
+
+    def take(self):
+        with self.lock:
+            start = self.next
+            self.uses += 1
+            if self.uses == HOSTS:
+                self.uses = 0
+                self.next += timedelta(minutes=SLOT_MINUTES)
+                if self.next.time() >= time(23, 45):
+                    self.next = self.next.replace(hour=0, minute=0) + timedelta(days=1)
+            return start
+
+
+def run(meeting_type, starts, clients, total, now):
+    """``total`` bookings by ``clients`` threads; returns (seconds, latencies, outcomes)."""
+    from django.db import connection
+
+    from wagtail_pmc_booking import booking as booking_service
+    from wagtail_pmc_booking.exceptions import SlotUnavailable
+
+    barrier = threading.Barrier(clients)
+    latencies, outcomes = [], {"booked": 0, "refused": 0, "busy": 0}
+    record = threading.Lock()
+
+    def client(index):
+        try:
+            barrier.wait()
+            for n in range(total // clients):
+                started = clock.perf_counter()
+                try:
+                    booking_service.book(
+                        meeting_type,
+                        start=starts.take(),
+                        attendee_name=f"Client {index}",
+                        attendee_email=f"client{index}-{n}@example.com",
+                        attendee_timezone="Europe/Berlin",
+                        now=now,
+                    )
+                    outcome = "booked"
+                except SlotUnavailable:
+                    outcome = "refused"
+                except booking_service.BookingBusy:
+                    outcome = "busy"
+                with record:
+                    latencies.append((clock.perf_counter() - started) * 1000)
+                    outcomes[outcome] += 1
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    started = clock.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return clock.perf_counter() - started, latencies, outcomes
+
+
+def queries_per_booking(meeting_type, starts, now):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from wagtail_pmc_booking import booking as booking_service
+
+    with CaptureQueriesContext(connection) as queries:
+        booking_service.book(
+            meeting_type,
+            start=starts.take(),
+            attendee_name="Counted",
+            attendee_email="counted@example.com",
+            attendee_timezone="Europe/Berlin",
+            now=now,
+        )
+    statements = [q["sql"] for q in queries.captured_queries]
+    return len(statements), sum(1 for s in statements if s.upper().startswith(("BEGIN", "COMMIT")))
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def main():
+    args = parse_args()
+    drop = prepare_database(args.database_url)
+    try:
+        setup_django()
+        from django.db import connection
+
+        from wagtail_pmc_booking import tasks
+
+        # The after-commit work runs in Huey in production; only the write path is timed.
+        tasks.booking_committed = lambda booking_pk, change: None
+        now = datetime.now(UTC)
+        meeting_type = build(now)
+        first = (now + timedelta(days=30)).replace(hour=0, minute=0, second=0, microsecond=0)
+        starts = Starts(first)
+        run(meeting_type, starts, 1, 20, now)  # warm up caches and connections
+
+        rows = []
+        for clients in [int(c) for c in args.clients.split(",")]:
+            seconds, latencies, outcomes = run(meeting_type, starts, clients, args.bookings, now)
+            rows.append((clients, seconds, latencies, outcomes))
+        queries, transaction_statements = queries_per_booking(meeting_type, starts, now)
+        vendor = connection.vendor
+        connection.close()
+    finally:
+        drop()
+
+    print(f"database: {vendor}; pool: {HOSTS} hosts round robin, {HOSTS * EXISTING_PER_HOST} ")
+    print("existing bookings; after-commit work (Zoom signal, email queueing) not included")
+    header = f"{'clients':>7} {'bookings':>8} {'refused':>7} {'busy':>4} {'seconds':>7}"
+    print(f"{header} {'bookings/s':>10} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}")
+    for clients, seconds, latencies, outcomes in rows:
+        print(
+            f"{clients:>7} {outcomes['booked']:>8} {outcomes['refused']:>7} {outcomes['busy']:>4}"
+            f" {seconds:>7.2f} {outcomes['booked'] / seconds:>10.1f}"
+            f" {statistics.median(latencies):>7.1f} {percentile(latencies, 0.95):>7.1f}"
+            f" {max(latencies):>7.1f}"
+        )
+    print(
+        f"queries per booking: {queries - transaction_statements}"
+        f" (+{transaction_statements} BEGIN/COMMIT)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,193 @@
+"""No double booking under concurrency: proven on PostgreSQL, serialized on SQLite."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import IntegrityError, OperationalError, connection, transaction
+
+from tests import factories
+from tests.booking.conftest import ALL_WEEK, ATTENDEE, NOW, ist
+from wagtail_pmc_booking import booking as booking_service
+from wagtail_pmc_booking.availability import Pool
+from wagtail_pmc_booking.booking import BookingBusy
+from wagtail_pmc_booking.exceptions import SlotUnavailable
+from wagtail_pmc_booking.models import Booking
+from wagtail_pmc_booking.scheduling import blocked_range
+
+
+def race(count, attempt):
+    """Run ``attempt(i)`` in ``count`` threads released together; results or exceptions.
+
+    Each thread uses its own database connection and closes it when done.
+    """
+    barrier = threading.Barrier(count)
+    outcomes = [None] * count
+
+    def run(i):
+        try:
+            barrier.wait()
+            outcomes[i] = attempt(i)
+        except Exception as exc:
+            outcomes[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+def attendee(i):
+    return {**ATTENDEE, "attendee_email": f"racer{i}@example.com"}
+
+
+def booked(outcomes):
+    return [o for o in outcomes if isinstance(o, booking_service.BookingResult)]
+
+
+def refused(outcomes):
+    return [o for o in outcomes if isinstance(o, SlotUnavailable)]
+
+
+@pytest.mark.postgres
+def test_forty_clients_racing_for_one_slot_get_exactly_one_booking(postgres, product_demo):
+    outcomes = race(
+        40,
+        lambda i: booking_service.book(product_demo, start=ist(13, 10), now=NOW, **attendee(i)),
+    )
+
+    assert len(booked(outcomes)) == 1
+    assert len(refused(outcomes)) == 39, [o for o in outcomes if not isinstance(o, SlotUnavailable)]
+    assert Booking.objects.confirmed().count() == 1
+
+
+@pytest.mark.postgres
+def test_forty_clients_racing_for_a_three_host_pool_get_three_hosts(postgres):
+    hosts = [
+        factories.make_host(windows=ALL_WEEK, timezone="UTC", buffer_before_minutes=0)
+        for _ in range(3)
+    ]
+    pool = factories.make_meeting_type(hosts=hosts, assignment="round_robin")
+    start = NOW + timedelta(days=1, hours=9)
+
+    outcomes = race(40, lambda i: booking_service.book(pool, start=start, now=NOW, **attendee(i)))
+
+    assert len(booked(outcomes)) == 3
+    assert len(refused(outcomes)) == 37
+    assert sorted(Booking.objects.values_list("host_id", flat=True)) == sorted(h.pk for h in hosts)
+
+
+@pytest.mark.postgres
+def test_the_database_refuses_an_overlapping_booking_that_bypasses_the_service(
+    postgres, product_demo, seed_host
+):
+    first = booking_service.book(product_demo, start=ist(13, 10), now=NOW, **ATTENDEE).booking
+    start = first.start + timedelta(minutes=15)
+    blocked = blocked_range(start, 30, 10, 15)
+
+    with pytest.raises(IntegrityError, match="pmc_booking_no_overlap"):
+        with transaction.atomic():
+            Booking.objects.create(
+                meeting_type=product_demo,
+                host=seed_host,
+                start=start,
+                end=start + timedelta(minutes=30),
+                duration_minutes=30,
+                attendee_name="Sneaky",
+                attendee_email="sneaky@example.com",
+                blocked_start=blocked.start,
+                blocked_end=blocked.end,
+                manage_token_hash="x",
+            )
+    assert Booking.objects.count() == 1
+
+
+@pytest.mark.postgres
+def test_a_cancelled_booking_does_not_hold_its_range_in_the_database(postgres, product_demo):
+    first = booking_service.book(product_demo, start=ist(13, 10), now=NOW, **ATTENDEE).booking
+    booking_service.cancel(first, now=NOW)
+    assert booking_service.book(product_demo, start=ist(13, 10), now=NOW, **ATTENDEE).booking
+
+
+def test_concurrent_bookings_end_with_one_booking_and_only_clean_refusals(
+    transactional_db, product_demo
+):
+    """On SQLite the writers queue on the database lock; a lock timeout is retried."""
+    outcomes = race(
+        8,
+        lambda i: booking_service.book(product_demo, start=ist(13, 10), now=NOW, **attendee(i)),
+    )
+
+    unexpected = [
+        o
+        for o in outcomes
+        if isinstance(o, Exception) and not isinstance(o, (SlotUnavailable, BookingBusy))
+    ]
+    assert unexpected == []
+    assert Booking.objects.count() == len(booked(outcomes)) == 1
+
+
+@pytest.mark.postgres
+def test_an_overlap_caught_only_by_the_database_is_a_clean_slot_unavailable(
+    postgres, product_demo, monkeypatch
+):
+    booking_service.book(product_demo, start=ist(13, 10), now=NOW, **ATTENDEE)
+    # Pretend the re-check missed the existing booking: the constraint still refuses.
+    monkeypatch.setattr(
+        booking_service, "_free_hosts", lambda mt, hosts, *a, **k: (_pool(mt, hosts), [hosts[0].pk])
+    )
+    with pytest.raises(SlotUnavailable):
+        booking_service.book(product_demo, start=ist(13, 10), now=NOW, **attendee(2))
+    assert Booking.objects.count() == 1
+
+
+def _pool(meeting_type, hosts):
+    return Pool(meeting_type, hosts, [])
+
+
+def test_a_database_that_stays_locked_is_reported_as_busy_not_as_a_crash(product_demo, monkeypatch):
+    def locked(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    attempts = []
+    monkeypatch.setattr(booking_service, "_lock_hosts", lambda mt: attempts.append(1) or locked())
+    monkeypatch.setattr(booking_service.time, "sleep", lambda seconds: None)
+    monkeypatch.setattr(booking_service, "_is_transient", lambda exc: True)
+
+    with pytest.raises(BookingBusy) as busy:
+        booking_service.book(product_demo, start=ist(13, 10), now=NOW, **ATTENDEE)
+    assert busy.value.code == "busy"
+    assert len(attempts) == booking_service.WRITE_ATTEMPTS
+
+
+def test_a_lock_that_clears_on_retry_books_normally(product_demo, monkeypatch):
+    real = booking_service._lock_hosts
+    failures = iter([OperationalError("database is locked")])
+
+    def flaky(meeting_type):
+        for error in failures:
+            raise error
+        return real(meeting_type)
+
+    monkeypatch.setattr(booking_service, "_lock_hosts", flaky)
+    monkeypatch.setattr(booking_service.time, "sleep", lambda seconds: None)
+    monkeypatch.setattr(booking_service, "_is_transient", lambda exc: True)
+
+    assert booking_service.book(product_demo, start=ist(13, 10), now=NOW, **ATTENDEE).booking
+
+
+def test_other_database_errors_are_not_retried(product_demo, monkeypatch):
+    attempts = []
+
+    def broken(meeting_type):
+        attempts.append(1)
+        raise OperationalError("no such table")
+
+    monkeypatch.setattr(booking_service, "_lock_hosts", broken)
+    with pytest.raises(OperationalError):
+        booking_service.book(product_demo, start=ist(13, 10), now=NOW, **ATTENDEE)
+    assert len(attempts) == 1

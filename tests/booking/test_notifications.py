@@ -1,0 +1,330 @@
+"""Emails and calendar invites: each party in their own zone, one event per booking."""
+
+import pytest
+from django.core import mail
+from icalendar import Calendar
+
+from tests.booking.conftest import ATTENDEE, NOW, ist
+from wagtail_pmc_booking import booking as booking_service
+from wagtail_pmc_booking import signals, tasks
+from wagtail_pmc_booking.models import Booking, ZoomMeeting
+
+JOIN_URL = "https://zoom.us/j/987654321?pwd=abc"
+
+
+def invite(message):
+    """The parsed .ics attached to ``message``."""
+    (content,) = [content for name, content, _ in message.attachments if name == "invite.ics"]
+    return Calendar.from_ical(content)
+
+
+def event(message):
+    return invite(message).walk("VEVENT")[0]
+
+
+def html(message):
+    (body,) = [content for content, mimetype in message.alternatives if mimetype == "text/html"]
+    return body
+
+
+def sent_to(address):
+    return [m for m in mail.outbox if any(address in to for to in m.to)]
+
+
+def sent_to_hosts():
+    return [m for m in mail.outbox if not any("dana@example.com" in to for to in m.to)]
+
+
+@pytest.fixture
+def booked(committed, product_demo):
+    """Monday 13 April 10:00 Kolkata, booked with its after-commit work done."""
+    return committed(booking_service.book, product_demo, start=ist(13, 10), now=NOW, **ATTENDEE)
+
+
+@pytest.fixture
+def zoom_meeting():
+    """A stand-in for the Zoom integration's inline receiver: the meeting exists at once."""
+
+    def create_meeting(sender, booking_pk, change, **kwargs):
+        ZoomMeeting.objects.update_or_create(
+            booking_id=booking_pk,
+            defaults={"state": "synced", "join_url": JOIN_URL, "passcode": "PMC456"},
+        )
+
+    signals.booking_committed.connect(create_meeting, dispatch_uid="test-zoom")
+    yield
+    signals.booking_committed.disconnect(dispatch_uid="test-zoom")
+
+
+def test_booking_emails_the_attendee_and_the_host_after_commit(booked):
+    assert len(mail.outbox) == 2
+    (attendee,) = sent_to("dana@example.com")
+    (host,) = sent_to_hosts()
+    assert "Confirmed" in attendee.subject
+    assert "Dana Scully" in host.subject
+    assert attendee.reply_to == [booked.booking.host.email]
+    assert host.reply_to == ["dana@example.com"]
+
+
+def test_no_email_is_sent_before_the_transaction_commits(product_demo):
+    booking_service.book(product_demo, start=ist(13, 10), now=NOW, **ATTENDEE)
+    assert mail.outbox == []
+
+
+def test_emails_have_a_text_and_an_html_part(booked):
+    for message in mail.outbox:
+        assert "Product Demo" in message.body
+        assert "<html" in html(message)
+
+
+def test_the_attendee_sees_their_own_zone_and_the_host_theirs(booked):
+    (attendee,) = sent_to("dana@example.com")
+    (host,) = sent_to_hosts()
+    # 10:00 in Kolkata is 00:30 in New York (EDT).
+    assert "Monday 13 April 2026, 00:30–01:00 (America/New_York)" in attendee.body
+    assert "00:30" in html(attendee) and "America/New_York" in html(attendee)
+    assert "Monday 13 April 2026, 10:00–10:30 (Asia/Kolkata)" in host.body
+
+
+def test_the_attendee_email_carries_working_reschedule_and_cancel_links(booked):
+    (attendee,) = sent_to("dana@example.com")
+    urls = booking_service.manage_urls(Booking.objects.get())
+    assert urls["reschedule"] in attendee.body and urls["cancel"] in attendee.body
+    assert urls["reschedule"] in html(attendee)
+
+
+def test_the_host_email_does_not_carry_the_attendees_manage_token(booked):
+    (host,) = sent_to_hosts()
+    assert booked.manage_token not in host.body
+    assert booked.manage_token not in html(host)
+
+
+def test_the_invite_is_a_request_with_a_stable_uid_and_utc_times(booked):
+    attendee_invite, host_invite = (invite(m) for m in mail.outbox)
+    assert attendee_invite["method"] == "REQUEST"
+    vevent = attendee_invite.walk("VEVENT")[0]
+    assert str(vevent["uid"]) == f"{booked.booking.public_id}@testserver"
+    assert vevent["sequence"] == 0
+    assert vevent.decoded("dtstart") == ist(13, 10)
+    assert vevent.to_ical().decode().count("DTSTART:20260413T043000Z") == 1
+    assert vevent.decoded("dtend") == ist(13, 10, 30)
+    assert str(vevent["status"]) == "CONFIRMED"
+    assert str(vevent["organizer"]) == f"mailto:{booked.booking.host.email}"
+    assert "mailto:dana@example.com" in [str(a) for a in _as_list(vevent["attendee"])]
+    assert host_invite.walk("VEVENT")[0]["uid"] == vevent["uid"]
+
+
+def _as_list(value):
+    return value if isinstance(value, list) else [value]
+
+
+def test_the_invite_is_attached_as_a_calendar_request(booked):
+    raw = mail.outbox[0].message().as_string()
+    assert 'text/calendar; method="REQUEST"' in raw or "text/calendar; method=REQUEST" in raw
+
+
+def test_rescheduling_sends_an_update_with_the_same_uid_and_the_next_sequence(booked, committed):
+    first_uid = event(mail.outbox[0])["uid"]
+    mail.outbox.clear()
+
+    committed(booking_service.reschedule, booked.booking, start=ist(14, 11), now=NOW)
+
+    assert len(mail.outbox) == 2
+    (attendee,) = sent_to("dana@example.com")
+    assert "Rescheduled" in attendee.subject
+    assert invite(attendee)["method"] == "REQUEST"
+    vevent = event(attendee)
+    assert vevent["uid"] == first_uid
+    assert vevent["sequence"] == 1
+    assert vevent.decoded("dtstart") == ist(14, 11)
+    # The old time is mentioned, in the attendee's zone.
+    assert "Was: Monday 13 April 2026, 00:30–01:00" in attendee.body
+
+
+def test_the_rescheduled_email_links_with_the_new_token_only(booked, committed):
+    mail.outbox.clear()
+    moved = committed(booking_service.reschedule, booked.booking, start=ist(14, 11), now=NOW)
+    (attendee,) = sent_to("dana@example.com")
+    assert moved.manage_token in attendee.body
+    assert booked.manage_token not in attendee.body
+
+
+def test_cancelling_sends_a_cancel_with_the_same_uid(booked, committed):
+    first_uid = event(mail.outbox[0])["uid"]
+    mail.outbox.clear()
+
+    committed(booking_service.cancel, booked.booking, reason="Sick", now=NOW)
+
+    assert len(mail.outbox) == 2
+    for message in mail.outbox:
+        calendar = invite(message)
+        assert calendar["method"] == "CANCEL"
+        vevent = calendar.walk("VEVENT")[0]
+        assert vevent["uid"] == first_uid
+        assert vevent["sequence"] == 1
+        assert str(vevent["status"]) == "CANCELLED"
+    (host,) = sent_to_hosts()
+    assert "Sick" in host.body
+
+
+def test_sequence_increases_with_every_change(booked, committed):
+    committed(booking_service.reschedule, booked.booking, start=ist(14, 11), now=NOW)
+    committed(booking_service.reschedule, booked.booking, start=ist(15, 10), now=NOW)
+    committed(booking_service.cancel, booked.booking, now=NOW)
+
+    attendee_sequences = [event(m)["sequence"] for m in sent_to("dana@example.com")]
+    assert attendee_sequences == [0, 1, 2, 3]
+    assert len({event(m)["uid"] for m in mail.outbox}) == 1
+
+
+def test_the_cancel_email_offers_three_times_to_book_again(booked, committed, client):
+    mail.outbox.clear()
+    committed(booking_service.cancel, booked.booking, now=NOW)
+    (attendee,) = sent_to("dana@example.com")
+
+    assert "Would one of these times suit you instead?" in attendee.body
+    links = [line.split(": ", 1)[1] for line in attendee.body.splitlines() if "/rebook/?" in line]
+    assert len(links) == 3
+    assert client.get(links[0].removeprefix("http://testserver")).status_code == 200
+    assert "/manage/" not in attendee.body
+
+
+def test_a_no_op_reschedule_sends_nothing(booked, committed):
+    mail.outbox.clear()
+    committed(booking_service.reschedule, booked.booking, start=ist(13, 10), now=NOW)
+    assert mail.outbox == []
+
+
+def test_emails_carry_the_zoom_link_and_passcode_when_the_meeting_exists(
+    zoom_meeting, committed, product_demo
+):
+    committed(booking_service.book, product_demo, start=ist(13, 10), now=NOW, **ATTENDEE)
+
+    (attendee,) = sent_to("dana@example.com")
+    assert JOIN_URL in attendee.body and "PMC456" in attendee.body
+    assert JOIN_URL.replace("&", "&amp;") in html(attendee)
+    vevent = event(attendee)
+    assert str(vevent["location"]) == JOIN_URL
+    assert "PMC456" in str(vevent["description"])
+
+
+def test_emails_never_carry_a_start_url_or_host_key(zoom_meeting, committed, product_demo):
+    committed(booking_service.book, product_demo, start=ist(13, 10), now=NOW, **ATTENDEE)
+    for message in mail.outbox:
+        text = message.message().as_string().lower()
+        assert "start_url" not in text and "/s/" not in text and "host_key" not in text
+
+
+def test_without_a_meeting_the_invite_has_no_location(committed, product_demo):
+    product_demo.zoom_enabled = False
+    product_demo.save()
+    committed(booking_service.book, product_demo, start=ist(13, 10), now=NOW, **ATTENDEE)
+    assert "location" not in event(mail.outbox[0])
+    assert "Zoom" not in sent_to("dana@example.com")[0].body
+
+
+def test_a_cancel_email_does_not_carry_the_join_link(zoom_meeting, committed, product_demo):
+    result = committed(booking_service.book, product_demo, start=ist(13, 10), now=NOW, **ATTENDEE)
+    mail.outbox.clear()
+    committed(booking_service.cancel, result.booking, now=NOW)
+    for message in mail.outbox:
+        assert JOIN_URL not in message.body
+        assert "location" not in event(message)
+
+
+def test_collective_co_hosts_are_emailed_and_invited(make_pool, committed):
+    meeting_type, (lead, second) = make_pool(2, assignment="collective")
+    start = NOW.replace(day=6, hour=9)
+    committed(booking_service.book, meeting_type, start=start, now=NOW, **ATTENDEE)
+
+    assert len(mail.outbox) == 3
+    (co_host_email,) = sent_to(second.email)
+    attendees = [str(a) for a in _as_list(event(co_host_email)["attendee"])]
+    assert f"mailto:{second.email}" in attendees
+    assert str(event(co_host_email)["organizer"]) == f"mailto:{lead.email}"
+
+
+def test_the_emails_record_email_sent_events(booked):
+    kinds = list(Booking.objects.get().events.values_list("kind", flat=True))
+    assert kinds.count("email_sent") == 2
+
+
+# A mail server that is down ------------------------------------------------------------
+
+
+def test_a_failing_mail_server_never_affects_the_booking(
+    mail_server_down, huey_schedule, committed, product_demo
+):
+    result = committed(booking_service.book, product_demo, start=ist(13, 10), now=NOW, **ATTENDEE)
+
+    booking = Booking.objects.get()
+    assert booking.is_confirmed and result.booking.pk == booking.pk
+    failures = booking.events.filter(kind="email_failed")
+    assert failures.count() == 2
+    assert "MailServerDown" in failures.first().data["error"]
+
+
+def test_a_failed_email_is_queued_for_retry(
+    mail_server_down, huey_schedule, committed, product_demo
+):
+    committed(booking_service.book, product_demo, start=ist(13, 10), now=NOW, **ATTENDEE)
+
+    retries = [t for t in huey_schedule.scheduled() if t.name.endswith("send_booking_email")]
+    assert len(retries) == 2
+    assert {t.retries for t in retries} == {tasks.EMAIL_RETRIES - 1}
+    assert all(t.eta is not None for t in retries)
+
+
+def test_a_retried_email_goes_out_once_the_mail_server_is_back(
+    mail_server_down, settings, huey_schedule, committed, product_demo
+):
+    committed(booking_service.book, product_demo, start=ist(13, 10), now=NOW, **ATTENDEE)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+    for task in huey_schedule.scheduled():
+        huey_schedule.execute(task, timestamp=task.eta)
+
+    assert len(mail.outbox) == 2
+    assert Booking.objects.get().events.filter(kind="email_sent").count() == 2
+
+
+def test_an_email_for_an_outdated_revision_is_dropped(demo_booking):
+    booking_service.reschedule(demo_booking, start=ist(14, 10), now=NOW)
+    tasks.send_booking_email.call_local(demo_booking.pk, "created", 0)
+    assert mail.outbox == []
+
+
+def test_names_outside_ascii_are_encoded_in_the_headers(committed, product_demo):
+    committed(
+        booking_service.book,
+        product_demo,
+        start=ist(13, 10),
+        now=NOW,
+        **{**ATTENDEE, "attendee_name": "Zoë Ñandú, Jr."},
+    )
+    (attendee,) = sent_to("dana@example.com")
+    raw = attendee.message().as_bytes()
+    assert b"dana@example.com" in raw
+    assert "Zoë Ñandú, Jr." in attendee.body
+
+
+def test_a_host_the_booking_is_moved_away_from_gets_a_cancel(make_pool, committed):
+    meeting_type, (first, second) = make_pool(2)
+    start = NOW.replace(day=6, hour=9)
+    created = committed(
+        booking_service.book, meeting_type, start=start, host=first, now=NOW, **ATTENDEE
+    )
+    booking_service.book(
+        meeting_type, start=start.replace(hour=11), host=first, now=NOW, **ATTENDEE
+    )
+    mail.outbox.clear()
+
+    committed(booking_service.reschedule, created.booking, start=start.replace(hour=11), now=NOW)
+
+    (released,) = sent_to(first.email)
+    assert "another host" in released.body
+    assert invite(released)["method"] == "CANCEL"
+    assert event(released)["uid"] == event(sent_to(second.email)[0])["uid"]
+    (taken_over,) = sent_to(second.email)
+    assert invite(taken_over)["method"] == "REQUEST"
+    assert len(mail.outbox) == 3

@@ -1,0 +1,255 @@
+"""The public pages behind the attendee's links."""
+
+import re
+import time
+from datetime import UTC, date, datetime
+from unittest import mock
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.booking.conftest import ATTENDEE, NOW, ist
+from wagtail_pmc_booking import booking as booking_service
+from wagtail_pmc_booking.models import Booking, ZoomMeeting
+
+
+@pytest.fixture(autouse=True)
+def frozen_now():
+    """The pages ask for ``timezone.now()``; pin it to the fixed clock of these tests."""
+    with mock.patch("django.utils.timezone.now", return_value=NOW):
+        yield
+
+
+@pytest.fixture
+def created(book_slot):
+    return book_slot(ist(13, 10))
+
+
+def url(name, token):
+    return reverse(f"wagtail_pmc_booking:manage_{name}", args=[token])
+
+
+def starts_offered(response):
+    return re.findall(r'name="start" value="([^"]+)"', response.content.decode())
+
+
+# The manage page -----------------------------------------------------------------------
+
+
+def test_the_manage_page_shows_the_booking_in_the_attendees_zone(client, created):
+    response = client.get(url("booking", created.manage_token))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Monday 13 April 2026, 00:30–01:00" in page
+    assert "America/New_York" in page
+    assert url("reschedule", created.manage_token) in page
+
+
+def test_token_pages_are_private(client, created):
+    response = client.get(url("booking", created.manage_token))
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert "no-store" in response["Cache-Control"]
+    assert "noindex" in response["X-Robots-Tag"]
+
+
+def test_the_manage_page_shows_the_zoom_link_and_passcode(client, created):
+    ZoomMeeting.objects.create(
+        booking=created.booking, state="synced", join_url="https://zoom.us/j/1", passcode="PMC456"
+    )
+    page = client.get(url("booking", created.manage_token)).content.decode()
+    assert "https://zoom.us/j/1" in page and "PMC456" in page
+
+
+# Invalid links -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["booking", "reschedule", "cancel"])
+def test_an_unknown_token_gets_the_friendly_404(client, created, name):
+    response = client.get(url(name, "0" * 40))
+    assert response.status_code == 404
+    assert "This link is not valid any more" in response.content.decode()
+
+
+def test_a_used_token_gets_exactly_the_same_page_as_an_unknown_one(client, created):
+    booking_service.reschedule(created.booking, start=ist(14, 10), now=NOW)
+    used = client.get(url("reschedule", created.manage_token))
+    unknown = client.get(url("reschedule", "f" * 40))
+    assert used.status_code == unknown.status_code == 404
+    assert used.content == unknown.content
+
+
+def test_a_cancelled_bookings_pages_are_gone(client, created):
+    booking_service.cancel(created.booking, now=NOW)
+    assert client.get(url("cancel", created.manage_token)).status_code == 404
+
+
+# Reschedule ----------------------------------------------------------------------------
+
+
+def test_the_reschedule_page_opens_on_the_first_day_with_free_times(client, created):
+    response = client.get(url("reschedule", created.manage_token))
+    assert response.status_code == 200
+    assert response.context["day"] == date(2026, 4, 5)
+    # Monday 6 April 09:00 Kolkata is Sunday 5 April 23:30 in New York.
+    assert starts_offered(response)[0] == ist(6, 9).astimezone(UTC).isoformat()
+    assert "23:30" in response.content.decode()
+
+
+def test_the_reschedule_page_shows_the_chosen_day_in_the_attendees_zone(client, created):
+    response = client.get(url("reschedule", created.manage_token), {"date": "2026-04-14"})
+    assert response.context["day"] == date(2026, 4, 14)
+    offered = starts_offered(response)
+    assert offered and all(
+        datetime.fromisoformat(s).astimezone(created.booking.attendee_zoneinfo).date()
+        == date(2026, 4, 14)
+        for s in offered
+    )
+
+
+def test_the_reschedule_page_does_not_offer_the_current_time(client, created):
+    response = client.get(url("reschedule", created.manage_token), {"date": "2026-04-13"})
+    assert ist(13, 10).astimezone(UTC).isoformat() not in starts_offered(response)
+
+
+def test_a_nonsense_date_falls_back_to_the_first_free_day(client, created):
+    response = client.get(url("reschedule", created.manage_token), {"date": "13/04/2026"})
+    assert response.status_code == 200
+    assert response.context["day"] == date(2026, 4, 5)
+
+
+def test_posting_a_slot_reschedules_and_redirects_to_the_new_link(client, created):
+    start = ist(14, 11).astimezone(UTC).isoformat()
+    response = client.post(url("reschedule", created.manage_token), {"start": start})
+
+    assert response.status_code == 302
+    booking = Booking.objects.get()
+    assert booking.start == ist(14, 11)
+    new_token = booking_service.manage_token_for(booking)
+    assert response["Location"] == url("booking", new_token) + "?changed=rescheduled"
+    page = client.get(response["Location"])
+    assert "Your booking has been moved" in page.content.decode()
+    assert client.get(url("reschedule", created.manage_token)).status_code == 404
+
+
+def test_posting_a_tampered_time_is_refused_and_changes_nothing(client, created):
+    response = client.post(
+        url("reschedule", created.manage_token),
+        {"start": ist(14, 11, 7).isoformat(), "date": "2026-04-14"},
+    )
+    assert response.status_code == 409
+    assert "no longer available" in response.content.decode()
+    assert Booking.objects.get().start == ist(13, 10)
+
+
+def test_posting_garbage_as_the_time_is_a_bad_request(client, created):
+    response = client.post(url("reschedule", created.manage_token), {"start": "tomorrow"})
+    assert response.status_code == 400
+    assert Booking.objects.get().sequence == 0
+
+
+def test_posting_without_a_csrf_token_is_forbidden(created):
+    client = Client(enforce_csrf_checks=True)
+    start = ist(14, 11).astimezone(UTC).isoformat()
+    response = client.post(url("reschedule", created.manage_token), {"start": start})
+    assert response.status_code == 403
+    assert Booking.objects.get().start == ist(13, 10)
+
+
+def test_the_reschedule_form_carries_a_csrf_token(client, created):
+    page = client.get(url("reschedule", created.manage_token)).content.decode()
+    assert 'name="csrfmiddlewaretoken"' in page
+
+
+# Cancel and rebook ---------------------------------------------------------------------
+
+
+def test_the_cancel_page_asks_for_an_optional_reason(client, created):
+    page = client.get(url("cancel", created.manage_token)).content.decode()
+    assert 'name="reason"' in page and "Cancel booking" in page
+
+
+def test_posting_the_cancel_form_cancels_and_offers_three_times_to_book_again(client, created):
+    response = client.post(url("cancel", created.manage_token), {"reason": "Conflict"})
+
+    assert response.status_code == 200
+    booking = Booking.objects.get()
+    assert booking.status == "cancelled" and booking.cancel_reason == "Conflict"
+    assert len(response.context["offers"]) == 3
+    assert response.content.decode().count('name="offer"') == 3
+    assert client.get(url("cancel", created.manage_token)).status_code == 404
+
+
+def test_cancelling_twice_shows_the_invalid_link_page(client, created):
+    client.post(url("cancel", created.manage_token))
+    assert client.post(url("cancel", created.manage_token)).status_code == 404
+    assert Booking.objects.get().sequence == 1
+
+
+def test_one_click_rebook_books_the_offered_time_for_the_same_attendee(client, created):
+    cancelled = client.post(url("cancel", created.manage_token))
+    offer = cancelled.context["offers"][0]
+
+    response = client.post(reverse("wagtail_pmc_booking:rebook"), {"offer": offer["offer"]})
+
+    assert response.status_code == 302
+    new = Booking.objects.confirmed().get()
+    assert new.start == offer["slot"].start
+    assert (new.attendee_email, new.attendee_timezone) == (
+        ATTENDEE["attendee_email"],
+        ATTENDEE["attendee_timezone"],
+    )
+    assert new.pk != created.booking.pk
+    assert response["Location"].startswith(url("booking", booking_service.manage_token_for(new)))
+
+
+def test_a_double_click_on_rebook_makes_one_booking(client, created):
+    offer = client.post(url("cancel", created.manage_token)).context["offers"][0]["offer"]
+    first = client.post(reverse("wagtail_pmc_booking:rebook"), {"offer": offer})
+    second = client.post(reverse("wagtail_pmc_booking:rebook"), {"offer": offer})
+
+    assert first["Location"] == second["Location"]
+    assert Booking.objects.confirmed().count() == 1
+
+
+def test_a_rebook_link_from_the_email_asks_for_confirmation_first(client, created):
+    booking_service.cancel(created.booking, now=NOW)
+    offer = booking_service.rebook_offer(created.booking, ist(14, 10))
+    response = client.get(reverse("wagtail_pmc_booking:rebook"), {"offer": offer})
+    assert response.status_code == 200
+    assert "Book this time" in response.content.decode()
+    assert not Booking.objects.confirmed().exists()
+
+
+def test_a_taken_rebook_time_shows_fresh_options(client, created, book_slot):
+    booking_service.cancel(created.booking, now=NOW)
+    offer = booking_service.rebook_offer(created.booking, ist(14, 10))
+    book_slot(ist(14, 10), attendee_email="quick@example.com")
+
+    response = client.post(reverse("wagtail_pmc_booking:rebook"), {"offer": offer})
+    assert response.status_code == 409
+    assert "no longer available" in response.content.decode()
+    assert response.context["offers"]
+
+
+@pytest.mark.parametrize("offer", ["", "garbage", "eyJib29raW5nIjoiYmtfeCJ9:1:2"])
+def test_a_tampered_rebook_offer_gets_the_friendly_404(client, created, offer):
+    response = client.post(reverse("wagtail_pmc_booking:rebook"), {"offer": offer})
+    assert response.status_code == 404
+    assert not Booking.objects.filter(status="confirmed").exclude(pk=created.booking.pk).exists()
+
+
+def test_a_rebook_offer_expires_after_a_day(client, created):
+    booking_service.cancel(created.booking, now=NOW)
+    offer = booking_service.rebook_offer(created.booking, ist(14, 10))
+    later = time.time() + 25 * 3600
+    with mock.patch("time.time", return_value=later):
+        response = client.post(reverse("wagtail_pmc_booking:rebook"), {"offer": offer})
+    assert response.status_code == 404
+
+
+def test_an_offer_for_a_booking_that_is_still_confirmed_is_refused(client, created):
+    offer = booking_service.rebook_offer(created.booking, ist(14, 10))
+    response = client.post(reverse("wagtail_pmc_booking:rebook"), {"offer": offer})
+    assert response.status_code == 404
+    assert Booking.objects.count() == 1

@@ -1,0 +1,698 @@
+"""Book, reschedule and cancel: the only code that writes ``Booking`` rows.
+
+Each change is one transaction that locks the host rows it may book (in primary-key
+order, so two writers never wait on each other in a cycle), re-checks the slot with the
+exact predicate the listing uses, and only then writes. Side effects (Zoom, emails) run
+after commit, from ``tasks.booking_committed``.
+"""
+
+import logging
+import random
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import availability, scheduling, tasks
+from .conf import booking_settings
+from .exceptions import (
+    BookingCancelled,
+    BookingError,
+    BookingNotFound,
+    InvalidBookingRequest,
+    SlotUnavailable,
+)
+from .models import Booking, BookingEvent, Host, MeetingType
+from .models.bookings import BookingStatus, EventKind
+from .tokens import hashes_match, manage_token, manage_token_lookup_hash, random_base32
+from .validators import available_timezones
+
+__all__ = [
+    "BookingBusy",
+    "BookingResult",
+    "absolute_url",
+    "book",
+    "cancel",
+    "get_by_manage_token",
+    "manage_token_for",
+    "manage_urls",
+    "read_rebook_offer",
+    "rebook",
+    "rebook_offer",
+    "rebook_options",
+    "rebook_url",
+    "reschedule",
+    "reschedule_options",
+]
+
+logger = logging.getLogger(__name__)
+
+NAME_MAX_LENGTH = 255
+EMAIL_MAX_LENGTH = 254
+NOTES_MAX_LENGTH = 5000
+REASON_MAX_LENGTH = 5000
+TOKEN_MAX_LENGTH = 128
+NONCE_LENGTH = 16
+# A rebook offer (after a cancellation) stays valid for a day.
+REBOOK_OFFER_MAX_AGE = timedelta(days=1)
+_REBOOK_SALT = "wagtail_pmc_booking.rebook"
+# The PostgreSQL exclusion constraint of migration 0002.
+OVERLAP_CONSTRAINT = "pmc_booking_no_overlap"
+# A locked SQLite database (or a PostgreSQL deadlock) is retried this often, with jitter.
+WRITE_ATTEMPTS = 5
+RETRY_BASE_DELAY = 0.025
+# SQLSTATEs worth a retry: serialization failure, deadlock, lock not available.
+_TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+
+CREATED = "created"
+RESCHEDULED = "rescheduled"
+CANCELLED = "cancelled"
+
+
+class BookingBusy(BookingError):
+    """The database stayed locked through every retry; the caller may simply try again."""
+
+    code = "busy"
+    default_message = gettext_lazy("Bookings are busy right now. Please try again in a moment.")
+
+
+@dataclass(frozen=True)
+class BookingResult:
+    """The booking as written, and the link secret only its attendee may be given."""
+
+    booking: Booking
+    manage_token: str  # plaintext, only for the attendee (answer + email)
+
+
+@dataclass(frozen=True)
+class _Attendee:
+    name: str
+    email: str
+    timezone: str
+    notes: str
+
+
+# Public API ----------------------------------------------------------------------------
+
+
+def book(
+    meeting_type,
+    *,
+    start,
+    duration=None,
+    attendee_name,
+    attendee_email,
+    attendee_timezone,
+    notes="",
+    host=None,
+    now=None,
+    actor="attendee",
+):
+    """Book ``start`` if the listing would offer it right now, else ``SlotUnavailable``.
+
+    ``host`` asks for one host of the meeting type; without it the assignment policy
+    picks among the hosts free at that time (``collective`` books all of them).
+    """
+    now = now or timezone.now()
+    errors = {}
+    if not meeting_type.is_active:
+        errors["meeting_type"] = [_("This meeting type is not open for booking.")]
+    start = _clean_start(start, errors)
+    duration = _clean_duration(meeting_type, duration, errors)
+    attendee = _clean_attendee(attendee_name, attendee_email, attendee_timezone, notes, errors)
+    _raise_for(errors)
+
+    def write():
+        hosts = _lock_hosts(meeting_type)
+        if host is not None and host.pk not in {h.pk for h in hosts}:
+            raise InvalidBookingRequest(
+                _("That host does not offer this meeting."),
+                fields={"host": [_("Choose one of the hosts of this meeting type.")]},
+            )
+        pool, free = _free_hosts(meeting_type, hosts, start, duration, now, host=host)
+        host_ids = _assign(meeting_type, pool, free, start, host=host)
+        booking = _create(meeting_type, pool, host_ids, start, duration, attendee, actor)
+        return BookingResult(booking, manage_token_for(booking))
+
+    return _write(write)
+
+
+def reschedule(booking, *, start, duration=None, now=None, actor="attendee"):
+    """Move a confirmed booking; the same time and length is a no-op.
+
+    The host stays when free at the new time, otherwise the policy picks another one.
+    Every real move bumps ``sequence`` and rotates the manage token.
+    """
+    now = now or timezone.now()
+    errors = {}
+    start = _clean_start(start, errors)
+    _raise_for(errors)
+
+    def write():
+        current = _lock_booking(booking)
+        meeting_type = current.meeting_type
+        length = duration or current.duration_minutes
+        if current.start == start and current.duration_minutes == length:
+            return BookingResult(current, manage_token_for(current))
+        errors = {}
+        if not meeting_type.is_active:
+            errors["meeting_type"] = [_("This meeting type is not open for booking.")]
+        _clean_duration(meeting_type, length, errors)
+        _raise_for(errors)
+        hosts = _lock_hosts(meeting_type)
+        pool, free = _free_hosts(meeting_type, hosts, start, length, now, exclude=current)
+        if _is_collective(meeting_type) or current.host_id not in free:
+            host_ids = _assign(meeting_type, pool, free, start)
+        else:
+            host_ids = [current.host_id]
+        _move(current, pool, host_ids, start, length, actor)
+        return BookingResult(current, manage_token_for(current))
+
+    return _write(write)
+
+
+def cancel(booking, *, reason="", now=None, actor="attendee"):
+    """Cancel a confirmed booking, freeing its time; cancelling twice is ``BookingCancelled``."""
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    if len(reason) > REASON_MAX_LENGTH:
+        raise InvalidBookingRequest(
+            _("The reason is too long."),
+            fields={"reason": [_("Use at most %(max)s characters.") % {"max": REASON_MAX_LENGTH}]},
+        )
+
+    def write():
+        current = _lock_booking(booking)
+        current.status = BookingStatus.CANCELLED
+        current.cancelled_at = now
+        current.cancel_reason = reason
+        current.sequence += 1
+        _rotate_token(current)
+        current.save(
+            update_fields=[
+                "status",
+                "cancelled_at",
+                "cancel_reason",
+                "sequence",
+                "token_nonce",
+                "manage_token_hash",
+                "updated_at",
+            ]
+        )
+        _record(current, EventKind.CANCELLED, actor, _("Cancelled."), {"reason": reason})
+        _after_commit(current, CANCELLED)
+        return BookingResult(current, manage_token_for(current))
+
+    return _write(write)
+
+
+def get_by_manage_token(token):
+    """The booking this manage token opens, or None (unknown, malformed or rotated)."""
+    if not isinstance(token, str) or not 0 < len(token) <= TOKEN_MAX_LENGTH:
+        return None
+    if not (token.isascii() and token.isalnum()):
+        return None
+    booking = (
+        Booking.objects.select_related("meeting_type", "host")
+        .filter(manage_token_hash=manage_token_lookup_hash(token))
+        .first()
+    )
+    if booking is None or not hashes_match(manage_token_for(booking), token):
+        return None
+    return booking
+
+
+def manage_token_for(booking):
+    """The attendee's current token: derived from SECRET_KEY and the nonce, never stored."""
+    return manage_token(booking.public_id, booking.token_nonce)
+
+
+def manage_urls(booking):
+    """Absolute links to the attendee's reschedule and cancel pages."""
+    token = manage_token_for(booking)
+    return {
+        "reschedule": absolute_url(_reverse("manage_reschedule", token)),
+        "cancel": absolute_url(_reverse("manage_cancel", token)),
+    }
+
+
+def absolute_url(path):
+    """``path`` on the site's public base URL (``BASE_URL``, else the Wagtail admin's)."""
+    base = booking_settings.BASE_URL or getattr(settings, "WAGTAILADMIN_BASE_URL", "") or ""
+    return base.rstrip("/") + path
+
+
+def rebook_options(booking, count=3, now=None):
+    """The next free slots of the booking's meeting type and length, e.g. after a cancel."""
+    meeting_type = booking.meeting_type
+    if booking.duration_minutes not in (meeting_type.durations or []):
+        return []
+    now = now or timezone.now()
+    return availability.next_slots(
+        meeting_type, booking.duration_minutes, after=now, count=count, now=now
+    )
+
+
+def reschedule_options(booking, *, range_start, range_end, now=None):
+    """Slots ``booking`` could move to: its meeting type's slots with its own time freed."""
+    meeting_type = booking.meeting_type
+    duration = booking.duration_minutes
+    if not meeting_type.is_active or duration not in (meeting_type.durations or []):
+        return []
+    pool = availability.load_pool(
+        meeting_type, range_start=range_start, range_end=range_end, exclude_booking_id=booking.pk
+    )
+    query = availability.slot_query(
+        meeting_type, duration, range_start=range_start, range_end=range_end, now=now
+    )
+    mode = scheduling.pool_mode(meeting_type.assignment)
+    slots = scheduling.pool_slots(availability.offering(pool, duration), query, mode)
+    return [slot for slot in slots if slot.start != booking.start]
+
+
+def rebook_offer(booking, start):
+    """A signed, day-long offer to book ``start`` again for a cancelled booking's attendee.
+
+    It names the old booking rather than carrying the attendee's details, so the page
+    that shows it holds no personal data beyond an opaque, tamper-proof reference.
+    """
+    payload = {"booking": booking.public_id, "start": start.astimezone(UTC).isoformat()}
+    return signing.TimestampSigner(salt=_REBOOK_SALT).sign_object(payload, compress=True)
+
+
+def rebook_url(booking, start):
+    """Absolute link to the page that confirms rebooking ``start`` (used in emails)."""
+    query = urlencode({"offer": rebook_offer(booking, start)})
+    return f"{absolute_url(_reverse('rebook'))}?{query}"
+
+
+def read_rebook_offer(offer):
+    """``(cancelled booking, start)`` of a valid offer; ``BookingNotFound`` for any other."""
+    try:
+        payload = signing.TimestampSigner(salt=_REBOOK_SALT).unsign_object(
+            offer, max_age=REBOOK_OFFER_MAX_AGE
+        )
+        start = datetime.fromisoformat(payload["start"])
+        booking = Booking.objects.select_related("meeting_type", "host").get(
+            public_id=payload["booking"]
+        )
+    except (signing.BadSignature, KeyError, TypeError, ValueError, Booking.DoesNotExist) as exc:
+        raise BookingNotFound() from exc
+    if booking.is_confirmed:
+        raise BookingNotFound()
+    return booking, start
+
+
+def rebook(offer, *, now=None, actor="attendee"):
+    """Book the time a rebook offer names for the same attendee, length and meeting type.
+
+    Posting the same offer twice (a double click) answers with the booking it made.
+    """
+    old, start = read_rebook_offer(offer)
+    try:
+        return book(
+            old.meeting_type,
+            start=start,
+            duration=old.duration_minutes,
+            attendee_name=old.attendee_name,
+            attendee_email=old.attendee_email,
+            attendee_timezone=old.attendee_timezone,
+            notes=old.notes,
+            now=now,
+            actor=actor,
+        )
+    except SlotUnavailable:
+        made = (
+            Booking.objects.confirmed()
+            .filter(meeting_type=old.meeting_type, attendee_email=old.attendee_email, start=start)
+            .first()
+        )
+        if made is None:
+            raise
+        return BookingResult(made, manage_token_for(made))
+
+
+# Validation ----------------------------------------------------------------------------
+
+
+def _raise_for(errors):
+    if errors:
+        messages = [message for field in errors.values() for message in field]
+        summary = messages[0] if len(messages) == 1 else _("Please correct the marked fields.")
+        raise InvalidBookingRequest(summary, fields=errors)
+
+
+def _clean_start(start, errors):
+    if not isinstance(start, datetime) or start.utcoffset() is None:
+        errors["start"] = [_("Give the start as a date and time with a UTC offset.")]
+        return None
+    return start.astimezone(UTC)
+
+
+def _clean_duration(meeting_type, duration, errors):
+    try:
+        return availability.resolve_duration(meeting_type, duration)
+    except InvalidBookingRequest as exc:
+        errors.update(exc.fields)
+        return None
+
+
+def _clean_attendee(name, email, tz, notes, errors):
+    name = name.strip() if isinstance(name, str) else ""
+    if not name:
+        errors["attendee_name"] = [_("Enter your name.")]
+    elif len(name) > NAME_MAX_LENGTH:
+        errors["attendee_name"] = [_("Use at most %(max)s characters.") % {"max": NAME_MAX_LENGTH}]
+    email = email.strip() if isinstance(email, str) else ""
+    try:
+        if len(email) > EMAIL_MAX_LENGTH:
+            raise ValidationError("too long")
+        validate_email(email)
+    except ValidationError:
+        errors["attendee_email"] = [_("Enter a valid email address.")]
+    if not isinstance(tz, str) or tz not in available_timezones():
+        errors["attendee_timezone"] = [_("Use an IANA timezone name like Europe/Berlin.")]
+    notes = notes or ""
+    if not isinstance(notes, str):
+        errors["notes"] = [_("Notes must be text.")]
+    elif len(notes) > NOTES_MAX_LENGTH:
+        errors["notes"] = [_("Use at most %(max)s characters.") % {"max": NOTES_MAX_LENGTH}]
+    return _Attendee(name, email, tz, notes if isinstance(notes, str) else "")
+
+
+# The transaction -----------------------------------------------------------------------
+
+
+def _write(operation):
+    """Run ``operation`` in one transaction; a momentarily locked database is retried.
+
+    SQLite answers "database is locked" when another writer holds the lock longer than
+    the busy timeout; PostgreSQL may report a deadlock. Both are retried with jittered
+    backoff, then reported as ``BookingBusy`` rather than a server error.
+    """
+    for attempt in range(1, WRITE_ATTEMPTS + 1):
+        try:
+            with transaction.atomic():
+                return operation()
+        except OperationalError as exc:
+            if not _is_transient(exc):
+                raise
+            if attempt == WRITE_ATTEMPTS:
+                logger.warning("Booking write still locked after %s attempts", attempt)
+                raise BookingBusy() from exc
+            time.sleep(random.uniform(0, RETRY_BASE_DELAY * 2**attempt))
+        except IntegrityError as exc:
+            if _constraint_name(exc) == OVERLAP_CONSTRAINT:
+                raise SlotUnavailable() from exc
+            raise
+    raise AssertionError("unreachable")
+
+
+def _is_transient(exc):
+    if connection.vendor == "sqlite":
+        return "locked" in str(exc)
+    return getattr(exc.__cause__, "sqlstate", None) in _TRANSIENT_SQLSTATES
+
+
+def _constraint_name(exc):
+    diag = getattr(exc.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", None)
+
+
+def _lock_hosts(meeting_type):
+    """The meeting type's active hosts, row-locked, listed in the meeting type's order.
+
+    One query: the lock is taken in primary-key order, the order for the policies (first
+    host = fixed/Zoom host) comes from the position of the row linking host and type.
+    """
+    through = MeetingType.hosts.through
+    position = through.objects.filter(meetingtype_id=meeting_type.pk, host_id=OuterRef("pk"))
+    hosts = (
+        Host.objects.select_for_update()
+        .annotate(position=Subquery(position.values("pk")[:1]))
+        .filter(is_active=True, position__isnull=False)
+        .order_by("pk")
+    )
+    return sorted(hosts, key=lambda host: host.position)
+
+
+def _lock_booking(booking):
+    """The booking as it is now, locked; a cancelled one cannot change any more."""
+    current = (
+        Booking.objects.select_for_update()
+        .select_related("meeting_type", "host")
+        .filter(pk=booking.pk)
+        .first()
+    )
+    if current is None:
+        raise BookingNotFound()
+    if not current.is_confirmed:
+        raise BookingCancelled()
+    return current
+
+
+def _free_hosts(meeting_type, hosts, start, duration, now, *, host=None, exclude=None):
+    """The pool around ``start`` and the ids of the hosts for whom it is bookable.
+
+    Lengths are validated against the hosts too: asking for a length no eligible host
+    offers is a bad request, not a busy slot.
+    """
+    end = start + timedelta(minutes=duration)
+    pool = availability.load_pool(
+        meeting_type,
+        range_start=start,
+        range_end=end,
+        hosts=hosts,
+        exclude_booking_id=exclude.pk if exclude else None,
+    )
+    offered = availability.offering(pool, duration)
+    if host is not None:
+        offered = [schedule for schedule in offered if schedule.host_id == host.pk]
+    if not offered and pool.hosts:
+        raise InvalidBookingRequest(
+            _("This length is not offered by the host."),
+            fields={"duration": [_("Choose one of the offered lengths.")]},
+        )
+    query = availability.slot_query(
+        meeting_type, duration, range_start=start, range_end=end, now=now
+    )
+    free = [s.host_id for s in offered if scheduling.is_bookable(s, start, query)]
+    return pool, free
+
+
+def _is_collective(meeting_type):
+    return scheduling.pool_mode(meeting_type.assignment) == scheduling.INTERSECTION
+
+
+def _assign(meeting_type, pool, free, start, *, host=None):
+    """The host ids to book, primary first, by the meeting type's policy."""
+    if _is_collective(meeting_type):
+        if not pool.hosts or len(free) != len(pool.hosts):
+            raise SlotUnavailable()
+        candidates = [_candidate(pool, host_id) for host_id in free]
+        return scheduling.choose_host(scheduling.COLLECTIVE, candidates)
+    if not free:
+        raise SlotUnavailable()
+    if host is not None:
+        return [host.pk]
+    if len(free) == 1:
+        return free
+    policy = meeting_type.assignment
+    last_booked, load = {}, {}
+    if policy in (scheduling.ROUND_ROBIN, scheduling.LEAST_BUSY):
+        last_booked = _last_booked(meeting_type, free)
+    if policy == scheduling.LEAST_BUSY:
+        load = _bookings_in_week(pool, free, start)
+    candidates = [
+        _candidate(pool, host_id, last_booked.get(host_id), load.get(host_id, 0))
+        for host_id in free
+    ]
+    return scheduling.choose_host(policy, candidates)
+
+
+def _candidate(pool, host_id, last_booked_at=None, bookings_in_week=0):
+    host = pool.host(host_id)
+    return scheduling.Candidate(
+        host_id=host_id,
+        priority=host.priority,
+        weight=host.weight,
+        last_booked_at=last_booked_at,
+        bookings_in_week=bookings_in_week,
+        order=pool.hosts.index(host),
+    )
+
+
+def _last_booked(meeting_type, host_ids):
+    """When each host's latest confirmed booking of this meeting type was made."""
+    rows = (
+        Booking.objects.confirmed()
+        .filter(meeting_type=meeting_type, host_id__in=host_ids)
+        .values("host_id")
+        .annotate(latest=Max("created_at"))
+        .order_by()
+        .values_list("host_id", "latest")
+    )
+    return dict(rows)
+
+
+def _bookings_in_week(pool, host_ids, start):
+    """Confirmed bookings (as main host, of any meeting type) per host in the host-local
+    week (Monday–Sunday) of ``start``: how busy the host is, whatever they were booked for.
+    """
+    condition = Q()
+    for host_id in host_ids:
+        tz = pool.host(host_id).zoneinfo
+        monday = start.astimezone(tz).date()
+        monday -= timedelta(days=monday.weekday())
+        week_start, week_end = availability.local_day_range(monday, monday + timedelta(days=6), tz)
+        condition |= Q(host_id=host_id, start__gte=week_start, start__lt=week_end)
+    rows = (
+        Booking.objects.confirmed()
+        .filter(condition)
+        .values("host_id")
+        .annotate(count=Count("pk"))
+        .order_by()
+        .values_list("host_id", "count")
+    )
+    return dict(rows)
+
+
+def _blocked(pool, host_id, start, duration):
+    """The primary host's buffers decide the row's blocked range (co-hosts are checked)."""
+    host = pool.host(host_id)
+    return scheduling.blocked_range(
+        start, duration, host.buffer_before_minutes, host.buffer_after_minutes
+    )
+
+
+def _rotate_token(booking):
+    booking.token_nonce = random_base32(NONCE_LENGTH)
+    booking.manage_token_hash = manage_token_lookup_hash(manage_token_for(booking))
+
+
+def _create(meeting_type, pool, host_ids, start, duration, attendee, actor):
+    primary, *co_hosts = host_ids
+    blocked = _blocked(pool, primary, start, duration)
+    booking = Booking(
+        meeting_type=meeting_type,
+        host=pool.host(primary),
+        start=start,
+        end=start + timedelta(minutes=duration),
+        duration_minutes=duration,
+        attendee_name=attendee.name,
+        attendee_email=attendee.email,
+        attendee_timezone=attendee.timezone,
+        notes=attendee.notes,
+        blocked_start=blocked.start,
+        blocked_end=blocked.end,
+    )
+    _rotate_token(booking)
+    booking.save(force_insert=True)
+    _set_co_hosts(booking, co_hosts, replace=False)
+    _record(
+        booking,
+        EventKind.CREATED,
+        actor,
+        _("Booked."),
+        {**_when(booking), "hosts": [pool.host(pk).slug for pk in host_ids]},
+    )
+    _after_commit(booking, CREATED)
+    return booking
+
+
+def _move(booking, pool, host_ids, start, duration, actor):
+    primary, *co_hosts = host_ids
+    before = _when(booking)
+    previous_host = booking.host
+    blocked = _blocked(pool, primary, start, duration)
+    booking.host = pool.host(primary)
+    booking.start = start
+    booking.end = start + timedelta(minutes=duration)
+    booking.duration_minutes = duration
+    booking.blocked_start, booking.blocked_end = blocked.start, blocked.end
+    booking.sequence += 1
+    _rotate_token(booking)
+    booking.save(
+        update_fields=[
+            "host",
+            "start",
+            "end",
+            "duration_minutes",
+            "blocked_start",
+            "blocked_end",
+            "sequence",
+            "token_nonce",
+            "manage_token_hash",
+            "updated_at",
+        ]
+    )
+    if _is_collective(booking.meeting_type):
+        _set_co_hosts(booking, co_hosts, replace=True)
+    after = _when(booking)
+    _record(booking, EventKind.RESCHEDULED, actor, _("Rescheduled."), {"from": before, "to": after})
+    if previous_host.pk != primary:
+        _record(
+            booking,
+            EventKind.REASSIGNED,
+            actor,
+            _("Host changed: %(old)s → %(new)s.") % {"old": previous_host, "new": booking.host},
+            {
+                "from": previous_host.slug,
+                "to": booking.host.slug,
+                "from_host_id": previous_host.pk,
+                "sequence": booking.sequence,
+            },
+        )
+    _after_commit(booking, RESCHEDULED)
+
+
+def _set_co_hosts(booking, host_ids, *, replace):
+    through = Booking.co_hosts.through
+    if replace:
+        if sorted(booking.co_hosts.values_list("pk", flat=True)) == sorted(host_ids):
+            return
+        through.objects.filter(booking_id=booking.pk).delete()
+    if host_ids:
+        through.objects.bulk_create(through(booking_id=booking.pk, host_id=pk) for pk in host_ids)
+
+
+def _when(booking):
+    return {
+        "start": booking.start.isoformat(),
+        "end": booking.end.isoformat(),
+        "duration": booking.duration_minutes,
+        "host": booking.host.slug,
+    }
+
+
+def _record(booking, kind, actor, message, data):
+    BookingEvent.objects.create(
+        booking=booking, kind=kind, actor=actor or "", message=message, data=data
+    )
+
+
+def _after_commit(booking, change):
+    """Zoom and emails run once the change is durable; their failures never undo it."""
+    transaction.on_commit(partial(tasks.booking_committed, booking.pk, change), robust=True)
+
+
+def _reverse(name, *args):
+    try:
+        return reverse(f"wagtail_pmc_booking:{name}", args=args)
+    except NoReverseMatch as exc:
+        raise ImproperlyConfigured(
+            "Include wagtail_pmc_booking.urls in the site's URLconf, e.g. "
+            'path("booking/", include("wagtail_pmc_booking.urls")).'
+        ) from exc

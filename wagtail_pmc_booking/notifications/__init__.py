@@ -1,0 +1,1 @@
+"""What attendees and hosts are told about their bookings: emails and calendar invites."""

@@ -1,0 +1,111 @@
+"""Booking emails: HTML and text from overridable templates, with the calendar invite.
+
+Templates live in ``wagtail_pmc_booking/emails/``: ``attendee_subject.txt``,
+``attendee.txt``, ``attendee.html`` and the same for ``host``; each sees ``change``
+("created", "rescheduled", "cancelled", or for a host a reschedule moved the booking
+away from, "released"). They are rendered in the recipient's zone,
+so ``{{ booking.start|date:"H:i" }}`` is the attendee's time in the attendee's copy.
+"""
+
+import zoneinfo
+from datetime import datetime
+from email.utils import formataddr
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .. import booking as booking_service
+from ..conf import booking_settings
+from ..models.bookings import EventKind
+from . import ics
+
+ATTENDEE = "attendee"
+HOST = "host"
+# A reschedule gave the booking to another host: the former host's copy cancels it.
+RELEASED = "released"
+TEMPLATE_DIR = "wagtail_pmc_booking/emails"
+
+
+def build_message(booking, change, *, host=None, now=None):
+    """The email telling ``host`` (or the attendee, when None) about ``change``."""
+    audience = HOST if host is not None else ATTENDEE
+    recipient_tz = host.timezone if host is not None else booking.attendee_timezone
+    co_hosts = list(booking.co_hosts.all())
+    context = _context(booking, change, audience, host, co_hosts, recipient_tz, now)
+    prefix = f"{TEMPLATE_DIR}/{audience}"
+    with timezone.override(zoneinfo.ZoneInfo(recipient_tz)):
+        subject = " ".join(render_to_string(f"{prefix}_subject.txt", context).split())
+        text = render_to_string(f"{prefix}.txt", context)
+        html = render_to_string(f"{prefix}.html", context)
+    if host is not None:
+        to, reply_to = formataddr((host.name, host.email)), booking.attendee_email
+    else:
+        to = formataddr((booking.attendee_name, booking.attendee_email))
+        reply_to = booking.host.email
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=booking_settings.FROM_EMAIL or settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        reply_to=[reply_to],
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    message.attach_alternative(html, "text/html")
+    method = ics.CANCEL if change == RELEASED else ics.method_for(booking)
+    message.attach(
+        "invite.ics",
+        ics.invitation(booking, co_hosts=co_hosts, method=method, now=now),
+        f"text/calendar; method={method}",
+    )
+    return message
+
+
+def send(booking, change, *, host=None, now=None):
+    build_message(booking, change, host=host, now=now).send()
+
+
+def _context(booking, change, audience, host, co_hosts, recipient_tz, now):
+    join_url, passcode = ics.join_details(booking) if change != RELEASED else (None, None)
+    context = {
+        "booking": booking,
+        "change": change,
+        "audience": audience,
+        "meeting_type": booking.meeting_type,
+        "host": booking.host,
+        "co_hosts": co_hosts,
+        "recipient_name": host.name if host is not None else booking.attendee_name,
+        "timezone_name": recipient_tz,
+        "join_url": join_url,
+        "passcode": passcode,
+        "previous": _previous_time(booking) if change in ("rescheduled", RELEASED) else None,
+        "site_name": getattr(settings, "WAGTAIL_SITE_NAME", ""),
+    }
+    if audience == ATTENDEE and booking.is_confirmed:
+        context["manage_urls"] = booking_service.manage_urls(booking)
+    if audience == ATTENDEE and not booking.is_confirmed:
+        context["rebook_options"] = [
+            {
+                "start": slot.start,
+                "end": slot.end,
+                "url": booking_service.rebook_url(booking, slot.start),
+            }
+            for slot in booking_service.rebook_options(booking, now=now)
+        ]
+    return context
+
+
+def _previous_time(booking):
+    """Where the booking was before its latest move, from the audit trail."""
+    event = booking.events.filter(kind=EventKind.RESCHEDULED).order_by("-created_at", "-pk").first()
+    if event is None:
+        return None
+    before = event.data.get("from", {})
+    try:
+        return {
+            "start": datetime.fromisoformat(before["start"]),
+            "end": datetime.fromisoformat(before["end"]),
+        }
+    except (KeyError, TypeError, ValueError):
+        return None

@@ -1,0 +1,96 @@
+"""iCalendar invitations (RFC 5545/5546) for a booking.
+
+One ``UID`` per booking for its whole life and ``SEQUENCE`` = ``booking.sequence``, so a
+calendar updates the event it already holds on a reschedule and removes it on a cancel
+instead of adding a second one.
+"""
+
+from datetime import UTC
+from urllib.parse import urlsplit
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event, vCalAddress
+
+from ..conf import booking_settings
+
+PRODID = "-//wagtail-pmc-booking//Booking//EN"
+REQUEST = "REQUEST"
+CANCEL = "CANCEL"
+
+
+def uid(booking):
+    """Stable for the booking's whole life: ``<public id>@<site host>``."""
+    domain = urlsplit(booking_settings.BASE_URL or "").hostname or "wagtail-pmc-booking"
+    return f"{booking.public_id}@{domain}"
+
+
+def method_for(booking):
+    return REQUEST if booking.is_confirmed else CANCEL
+
+
+def join_details(booking):
+    """``(join_url, passcode)`` of the booking's Zoom meeting, or ``(None, None)``.
+
+    Never a start URL or host key: the meeting record does not hold them.
+    """
+    meeting = getattr(booking, "meeting", None)
+    if not booking.is_confirmed or meeting is None or not getattr(meeting, "join_url", ""):
+        return None, None
+    return meeting.join_url, meeting.passcode or None
+
+
+def invitation(booking, *, co_hosts=(), method=None, now=None):
+    """The ``.ics`` text: ``METHOD:REQUEST`` while confirmed, ``METHOD:CANCEL`` after.
+
+    ``method`` overrides it, e.g. ``CANCEL`` for a host the booking was moved away from.
+    """
+    method = method or method_for(booking)
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("method", method)
+    calendar.add_component(_event(booking, co_hosts, method, now or timezone.now()))
+    return calendar.to_ical().decode("utf-8")
+
+
+def _event(booking, co_hosts, method, now):
+    host = booking.host
+    event = Event()
+    event.add("uid", uid(booking))
+    event.add("sequence", booking.sequence)
+    event.add("dtstamp", now.astimezone(UTC))
+    event.add("dtstart", booking.start.astimezone(UTC))
+    event.add("dtend", booking.end.astimezone(UTC))
+    event.add(
+        "summary",
+        _("%(meeting)s: %(attendee)s and %(host)s")
+        % {"meeting": booking.meeting_type.name, "attendee": booking.attendee_name, "host": host},
+    )
+    event.add("status", "CONFIRMED" if method == REQUEST else "CANCELLED")
+    event.add("transp", "OPAQUE")
+    event.add("organizer", _address(host.email, host.name))
+    event.add("attendee", _address(booking.attendee_email, booking.attendee_name, attendee=True))
+    for co_host in co_hosts:
+        event.add("attendee", _address(co_host.email, co_host.name, attendee=True))
+    join_url, passcode = join_details(booking) if method == REQUEST else (None, None)
+    lines = [booking.meeting_type.name]
+    if join_url:
+        event.add("location", join_url)
+        event.add("url", join_url)
+        lines.append(_("Join Zoom meeting: %(url)s") % {"url": join_url})
+        if passcode:
+            lines.append(_("Passcode: %(passcode)s") % {"passcode": passcode})
+    event.add("description", "\n".join(lines))
+    event.add("last-modified", (booking.updated_at or now).astimezone(UTC))
+    return event
+
+
+def _address(email, name, *, attendee=False):
+    address = vCalAddress(f"mailto:{email}")
+    address.params["CN"] = str(name)
+    if attendee:
+        address.params["ROLE"] = "REQ-PARTICIPANT"
+        address.params["PARTSTAT"] = "ACCEPTED"
+        address.params["RSVP"] = "FALSE"
+    return address

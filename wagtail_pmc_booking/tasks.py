@@ -1,0 +1,102 @@
+"""Background work, run by Huey once a booking change is committed.
+
+``booking.py`` calls ``booking_committed`` from ``transaction.on_commit``: receivers of
+``signals.booking_committed`` (the Zoom integration) act first, inline, so the emails can
+carry the join link; then one email task per recipient is queued, so a failure for one
+recipient is retried without sending the others a second copy.
+"""
+
+import logging
+
+from huey.contrib.djhuey import db_task
+
+from . import signals
+from .models import Booking, BookingEvent, Host
+from .models.bookings import EventKind
+from .notifications import emails
+
+logger = logging.getLogger(__name__)
+
+# The email a host gets when a reschedule hands their booking to another host.
+RELEASED = "released"
+EMAIL_RETRIES = 5
+EMAIL_RETRY_DELAY = 60
+
+
+def booking_committed(booking_pk, change):
+    """After commit: signal receivers first, then queue the attendee's and hosts' emails.
+
+    Only ids go into the queue: the manage token is rebuilt from the booking's nonce when
+    the email is rendered, so no secret is ever stored in Huey's storage.
+    """
+    for receiver, error in signals.booking_committed.send_robust(
+        sender=Booking, booking_pk=booking_pk, change=change
+    ):
+        if isinstance(error, Exception):
+            logger.error(
+                "booking_committed receiver %r failed for booking %s",
+                receiver,
+                booking_pk,
+                exc_info=error,
+            )
+    booking = Booking.objects.filter(pk=booking_pk).only("pk", "sequence", "host_id").first()
+    if booking is None:
+        return
+    hosts = [booking.host_id, *booking.co_hosts.values_list("pk", flat=True)]
+    emails_owed = [(None, change)] + [(host_pk, change) for host_pk in hosts]
+    if change == "rescheduled":
+        emails_owed += [(host_pk, RELEASED) for host_pk in _released_hosts(booking)]
+    for host_pk, subject in emails_owed:
+        try:
+            send_booking_email(booking.pk, subject, booking.sequence, host_pk=host_pk)
+        except Exception:
+            logger.exception("Could not queue the %s email of booking %s", subject, booking_pk)
+
+
+def _released_hosts(booking):
+    """Hosts this revision took the booking away from: their calendars must drop it."""
+    events = BookingEvent.objects.filter(booking_id=booking.pk, kind=EventKind.REASSIGNED)
+    return [
+        event.data["from_host_id"]
+        for event in events.only("data")
+        if event.data.get("sequence") == booking.sequence and "from_host_id" in event.data
+    ]
+
+
+# Emails ---------------------------------------------------------------------------------
+
+
+@db_task(retries=EMAIL_RETRIES, retry_delay=EMAIL_RETRY_DELAY, context=True)
+def send_booking_email(booking_pk, change, sequence, host_pk=None, task=None):
+    """Send one booking email (``host_pk`` None: the attendee's), recording the outcome.
+
+    An email for an older revision is dropped: the newer change sends its own. A failure
+    is recorded in the audit trail and re-raised so Huey retries it later.
+    """
+    booking = (
+        Booking.objects.select_related("meeting_type", "host", "meeting")
+        .filter(pk=booking_pk)
+        .first()
+    )
+    host = Host.objects.filter(pk=host_pk).first() if host_pk is not None else None
+    if booking is None or booking.sequence != sequence or (host_pk is not None and host is None):
+        return
+    recipient = host.email if host is not None else booking.attendee_email
+    data = {"change": change, "to": "host" if host is not None else "attendee"}
+    try:
+        emails.send(booking, change, host=host)
+    except Exception as exc:
+        data.update(error=f"{type(exc).__name__}: {exc}"[:500], retries_left=_retries_left(task))
+        _record(booking, EventKind.EMAIL_FAILED, f"{change} → {recipient}", data)
+        raise
+    _record(booking, EventKind.EMAIL_SENT, f"{change} → {recipient}", data)
+
+
+def _retries_left(task):
+    return task.retries if task is not None else 0
+
+
+def _record(booking, kind, message, data):
+    BookingEvent.objects.create(
+        booking=booking, kind=kind, message=message, data=data, actor="system"
+    )

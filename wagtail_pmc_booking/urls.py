@@ -1,0 +1,16 @@
+"""Public pages behind the attendee's links: mount with
+``path("booking/", include("wagtail_pmc_booking.urls"))`` before Wagtail's catch-all.
+"""
+
+from django.urls import path
+
+from . import views
+
+app_name = "wagtail_pmc_booking"
+
+urlpatterns = [
+    path("manage/<str:token>/", views.manage_booking, name="manage_booking"),
+    path("manage/<str:token>/reschedule/", views.manage_reschedule, name="manage_reschedule"),
+    path("manage/<str:token>/cancel/", views.manage_cancel, name="manage_cancel"),
+    path("rebook/", views.rebook, name="rebook"),
+]

@@ -1,0 +1,232 @@
+"""Public pages behind the attendee's manage links: view, reschedule, cancel, rebook.
+
+Thin adapters over ``booking.py``. Any unknown, malformed or used token gets the same
+friendly 404 page, so a page never tells whether a booking exists.
+"""
+
+from datetime import date, datetime, timedelta
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_http_methods
+
+from . import availability
+from . import booking as booking_service
+from .exceptions import BookingCancelled, BookingError, BookingNotFound, SlotUnavailable
+from .notifications.ics import join_details
+from .scheduling import slots_by_local_date
+
+TEMPLATES = "wagtail_pmc_booking/manage"
+# How far ahead one look for free days reaches; the page lists these days as shortcuts.
+LOOKAHEAD = timedelta(days=14)
+CHANGES = {"rescheduled", "booked"}
+
+
+def _private(view):
+    """Token pages: CSRF-checked, never cached or indexed, never sent on in a Referer.
+
+    Outside any ``ATOMIC_REQUESTS`` transaction, so a change commits (and Zoom runs)
+    before the confirmation is rendered.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        response["Referrer-Policy"] = "no-referrer"
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    return transaction.non_atomic_requests(
+        require_http_methods(["GET", "HEAD", "POST"])(csrf_protect(wrapper))
+    )
+
+
+@_private
+def manage_booking(request, token):
+    booking = booking_service.get_by_manage_token(token)
+    if booking is None or not booking.is_confirmed:
+        return _invalid(request)
+    changed = request.GET.get("changed")
+    return _render(
+        request,
+        "booking.html",
+        booking,
+        {"changed": changed if changed in CHANGES else None, "urls": _urls(booking)},
+    )
+
+
+@_private
+def manage_reschedule(request, token):
+    booking = booking_service.get_by_manage_token(token)
+    if booking is None or not booking.is_confirmed:
+        return _invalid(request)
+    error, status = None, 200
+    if request.method == "POST":
+        start = _parse_start(request.POST.get("start"))
+        if start is None:
+            error, status = _("Please choose one of the times shown."), 400
+        else:
+            try:
+                result = booking_service.reschedule(booking, start=start)
+            except BookingCancelled:
+                return _invalid(request)
+            except BookingError as exc:
+                error, status = exc.message, _status(exc)
+            else:
+                return _to_booking(result, "rescheduled")
+    now = timezone.now()
+    picker = _day_picker(booking, request.POST.get("date") or request.GET.get("date"), now)
+    context = {"error": error, "urls": _urls(booking), **picker}
+    return _render(request, "reschedule.html", booking, context, status=status)
+
+
+@_private
+def manage_cancel(request, token):
+    booking = booking_service.get_by_manage_token(token)
+    if booking is None or not booking.is_confirmed:
+        return _invalid(request)
+    context, status = {"urls": _urls(booking), "reason": ""}, 200
+    if request.method == "POST":
+        reason = request.POST.get("reason", "")
+        try:
+            result = booking_service.cancel(booking, reason=reason)
+        except BookingCancelled:
+            return _invalid(request)
+        except BookingError as exc:
+            context.update(error=exc.message, reason=reason)
+            status = _status(exc)
+        else:
+            cancelled = result.booking
+            offers = _offers(cancelled)
+            return _render(request, "cancelled.html", cancelled, {"offers": offers})
+    return _render(request, "cancel.html", booking, context, status=status)
+
+
+@_private
+def rebook(request):
+    """Book one of the times offered after a cancellation (page or email), in one click."""
+    offer = request.POST.get("offer") if request.method == "POST" else request.GET.get("offer")
+    try:
+        old, start = booking_service.read_rebook_offer(offer or "")
+    except BookingNotFound:
+        return _invalid(request)
+    context, status = {"offer": offer, "start": start}, 200
+    if request.method == "POST":
+        try:
+            result = booking_service.rebook(offer)
+        except BookingNotFound:
+            return _invalid(request)
+        except BookingError as exc:
+            context.update(error=exc.message, offers=_offers(old))
+            status = _status(exc)
+        else:
+            return _to_booking(result, "booked")
+    return _render(request, "rebook.html", old, context, status=status)
+
+
+def _render(request, name, booking, context, status=200):
+    """Render in the attendee's zone, so every time on the page is their local time."""
+    context = {"booking": booking, "timezone_name": booking.attendee_timezone, **context}
+    context.update(_meeting(booking))
+    with timezone.override(booking.attendee_zoneinfo):
+        return render(request, f"{TEMPLATES}/{name}", context, status=status)
+
+
+def _invalid(request):
+    return render(request, f"{TEMPLATES}/invalid.html", status=404)
+
+
+def _status(exc):
+    if isinstance(exc, SlotUnavailable):
+        return 409
+    if isinstance(exc, booking_service.BookingBusy):
+        return 503
+    return 400
+
+
+def _meeting(booking):
+    join_url, passcode = join_details(booking)
+    return {"join_url": join_url, "passcode": passcode}
+
+
+def _urls(booking):
+    token = booking_service.manage_token_for(booking)
+    return {
+        name: reverse(f"wagtail_pmc_booking:manage_{name}", args=[token])
+        for name in ("booking", "reschedule", "cancel")
+    }
+
+
+def _to_booking(result, change):
+    token = result.manage_token
+    url = reverse("wagtail_pmc_booking:manage_booking", args=[token])
+    return redirect(f"{url}?{urlencode({'changed': change})}")
+
+
+def _offers(booking):
+    """Up to three next free times, each with its signed one-click rebook value."""
+    return [
+        {"slot": slot, "offer": booking_service.rebook_offer(booking, slot.start)}
+        for slot in booking_service.rebook_options(booking)
+    ]
+
+
+def _parse_start(value):
+    try:
+        start = datetime.fromisoformat(value or "")
+    except ValueError:
+        return None
+    return start if start.utcoffset() is not None else None
+
+
+def _parse_date(value):
+    try:
+        return date.fromisoformat(value or "")
+    except ValueError:
+        return None
+
+
+def _day_picker(booking, requested, now):
+    """The day to show (asked for, else the first with free times), its slots and days.
+
+    ``days`` are the attendee-local dates with free times in the next fortnight from the
+    shown day, for one-click navigation next to the date input.
+    """
+    tz = booking.attendee_zoneinfo
+    meeting_type = booking.meeting_type
+    today = now.astimezone(tz).date()
+    last_day = (now + timedelta(days=meeting_type.booking_horizon_days)).astimezone(tz).date()
+    day = _parse_date(requested)
+    if day is None or not today <= day <= last_day:
+        day = None
+    scan_from = availability.local_day_range(day or today, day or today, tz)[0]
+    horizon = now + timedelta(days=meeting_type.booking_horizon_days)
+    by_day = {}
+    while scan_from < horizon and not by_day:
+        scan_to = min(scan_from + LOOKAHEAD, horizon)
+        slots = booking_service.reschedule_options(
+            booking, range_start=max(scan_from, now), range_end=scan_to, now=now
+        )
+        by_day = slots_by_local_date(slots, tz)
+        if day is not None:
+            break
+        scan_from = scan_to
+    if day is None:
+        day = min(by_day, default=today)
+    return {
+        "day": day,
+        "slots": by_day.get(day, []),
+        "days": sorted(by_day),
+        "previous_day": day - timedelta(days=1) if day > today else None,
+        "next_day": day + timedelta(days=1) if day < last_day else None,
+        "first_day": today,
+        "last_day": last_day,
+    }
