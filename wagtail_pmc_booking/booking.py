@@ -65,6 +65,8 @@ NOTES_MAX_LENGTH = 5000
 REASON_MAX_LENGTH = 5000
 TOKEN_MAX_LENGTH = 128
 NONCE_LENGTH = 16
+# Marks the nonce a cancellation derived from the previous one (see ``_rotate_token``).
+CANCELLED_NONCE_PREFIX = "c:"
 # A rebook offer (after a cancellation) stays valid for a day.
 REBOOK_OFFER_MAX_AGE = timedelta(days=1)
 _REBOOK_SALT = "wagtail_pmc_booking.rebook"
@@ -199,7 +201,7 @@ def cancel(booking, *, reason="", now=None, actor="attendee"):
         current.cancelled_at = now
         current.cancel_reason = reason
         current.sequence += 1
-        _rotate_token(current)
+        _rotate_token(current, cancelling=True)
         current.save(
             update_fields=[
                 "status",
@@ -577,9 +579,23 @@ def _blocked(pool, host_id, start, duration):
     )
 
 
-def _rotate_token(booking):
-    booking.token_nonce = random_base32(NONCE_LENGTH)
+def _rotate_token(booking, *, cancelling=False):
+    """A new nonce kills the old links; on cancel it is derived from the old one, so a
+    stale token can still be recognised (a second cancel answers "already cancelled")."""
+    if cancelling:
+        booking.token_nonce = CANCELLED_NONCE_PREFIX + booking.token_nonce
+    else:
+        booking.token_nonce = random_base32(NONCE_LENGTH)
     booking.manage_token_hash = manage_token_lookup_hash(manage_token_for(booking))
+
+
+def opened_before_cancel(booking, token):
+    """Whether ``token`` was this booking's manage token when it was cancelled."""
+    nonce = booking.token_nonce
+    if booking.is_confirmed or not nonce.startswith(CANCELLED_NONCE_PREFIX):
+        return False
+    previous = manage_token(booking.public_id, nonce.removeprefix(CANCELLED_NONCE_PREFIX))
+    return isinstance(token, str) and token.isascii() and hashes_match(previous, token)
 
 
 def _create(meeting_type, pool, host_ids, start, duration, attendee, actor):

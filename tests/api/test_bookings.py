@@ -268,6 +268,19 @@ def test_cancelling_twice_with_the_token_is_409_booking_cancelled(client, booked
     assert_error(post(client, url(booked["bookingId"], "cancel"), body), 409, "booking_cancelled")
 
 
+def test_a_made_up_token_does_not_reveal_that_a_booking_was_cancelled(client, booked):
+    post(client, url(booked["bookingId"], "cancel"), {"token": booked["manageToken"]})
+    body = {"token": "a" * len(booked["manageToken"])}
+    assert_error(post(client, url(booked["bookingId"], "cancel"), body), 401, "unauthorized")
+
+
+def test_the_token_from_before_a_reschedule_is_refused_not_reported(client, booked):
+    new_start = {"start": "2026-04-14T10:00:00+05:30", "token": booked["manageToken"]}
+    assert post(client, url(booked["bookingId"], "reschedule"), new_start).status_code == 200
+    body = {"token": booked["manageToken"]}
+    assert_error(post(client, url(booked["bookingId"], "cancel"), body), 401, "unauthorized")
+
+
 def test_a_cancelled_booking_cannot_be_rescheduled(client, booked, full_key):
     post(client, url(booked["bookingId"], "cancel"), {}, full_key)
     body = {"start": "2026-04-14T10:00:00+05:30"}

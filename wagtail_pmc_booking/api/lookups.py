@@ -50,8 +50,8 @@ def booking_for(request, booking_id, token, *, changing=False):
     """The booking a key holder names, or the one the manage token opens.
 
     The token must open the booking in the path. A change (reschedule, cancel) rotates
-    the token, and a cancelled booking keeps none that works: a change asked of a
-    cancelled booking with a stale token answers ``booking_cancelled`` as a key would.
+    the token; a change asked of a cancelled booking with the token it had when it was
+    cancelled answers ``booking_cancelled`` as a key would; any other token is refused.
     """
     if not request.auth.is_anonymous:
         return booking_by_id(booking_id)
@@ -60,8 +60,10 @@ def booking_for(request, booking_id, token, *, changing=False):
     found = booking_service.get_by_manage_token(token)
     if found is None:
         if changing and PUBLIC_ID_RE.fullmatch(booking_id):
-            cancelled = Booking.objects.filter(public_id=booking_id, status=BookingStatus.CANCELLED)
-            if cancelled.exists():
+            cancelled = Booking.objects.filter(
+                public_id=booking_id, status=BookingStatus.CANCELLED
+            ).first()
+            if cancelled is not None and booking_service.opened_before_cancel(cancelled, token):
                 raise BookingCancelled()
         raise Unauthorized(_("This manage token is not valid (any more)."))
     if found.public_id != booking_id:
