@@ -7,3 +7,8 @@ class WagtailPmcBookingConfig(AppConfig):
     label = "wagtail_pmc_booking"
     verbose_name = _("Bookings")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Connects the Zoom lifecycle to committed bookings and registers its Huey tasks
+        # in every process (web and consumer alike).
+        from .zoom import receivers  # noqa: F401

@@ -42,7 +42,12 @@ def meeting_type_hosts(meeting_type, host_ids=None):
     ).select_related("host")
     if host_ids is not None:
         through = through.filter(host_id__in=host_ids)
-    return [row.host for row in through.order_by("-host__priority", "host__name", "host__pk")]
+    return sorted((row.host for row in through), key=host_order)
+
+
+def host_order(host):
+    """The meeting type's host order, the same in every process and database."""
+    return (-host.priority, host.name, host.pk)
 
 
 def load_pool(

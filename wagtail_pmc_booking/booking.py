@@ -19,7 +19,7 @@ from django.core import signing
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Max, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,7 +34,7 @@ from .exceptions import (
     InvalidBookingRequest,
     SlotUnavailable,
 )
-from .models import Booking, BookingEvent, Host, MeetingType
+from .models import Booking, BookingEvent, Host
 from .models.bookings import BookingStatus, EventKind
 from .tokens import hashes_match, manage_token, manage_token_lookup_hash, random_base32
 from .validators import available_timezones
@@ -436,18 +436,15 @@ def _constraint_name(exc):
 def _lock_hosts(meeting_type):
     """The meeting type's active hosts, row-locked, listed in the meeting type's order.
 
-    One query: the lock is taken in primary-key order, the order for the policies (first
-    host = fixed/Zoom host) comes from the position of the row linking host and type.
+    One query: the lock is taken in primary-key order (deadlock-free), then the hosts are
+    put in ``availability.host_order`` (first host = fixed/Zoom host).
     """
-    through = MeetingType.hosts.through
-    position = through.objects.filter(meetingtype_id=meeting_type.pk, host_id=OuterRef("pk"))
     hosts = (
         Host.objects.select_for_update()
-        .annotate(position=Subquery(position.values("pk")[:1]))
-        .filter(is_active=True, position__isnull=False)
+        .filter(is_active=True, meeting_types=meeting_type)
         .order_by("pk")
     )
-    return sorted(hosts, key=lambda host: host.position)
+    return sorted(hosts, key=availability.host_order)
 
 
 def _lock_booking(booking):

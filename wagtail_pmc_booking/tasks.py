@@ -100,3 +100,7 @@ def _record(booking, kind, message, data):
     BookingEvent.objects.create(
         booking=booking, kind=kind, message=message, data=data, actor="system"
     )
+
+
+# The consumer discovers ``<app>.tasks`` only: make the Zoom tasks explicit here too.
+from .zoom.tasks import *  # noqa: E402, F401, F403

@@ -11,3 +11,6 @@ register_permission_policy(Host, host_permission_policy)
 register_permission_policy(OutOfOffice, out_of_office_permission_policy)
 
 register_snippet(BookingsGroup)
+
+# Feature sub-packages register their own admin views.
+from .zoom import wagtail_hooks as zoom_hooks  # noqa: E402, F401

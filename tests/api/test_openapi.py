@@ -13,7 +13,11 @@ CONTRACT = {
     "/v1/bookings/{bookingId}": {"get"},
     "/v1/bookings/{bookingId}/reschedule": {"post"},
     "/v1/bookings/{bookingId}/cancel": {"post"},
+    "/v1/integrations/zoom/meetings": {"post"},
+    "/v1/integrations/zoom/webhook": {"post"},
 }
+# Zoom's webhook is verified by signature, reads the raw body and is not rate limited.
+RAW_SIGNED = {"/v1/integrations/zoom/webhook"}
 
 # The example bodies of API.md, verbatim.
 EXAMPLE_SLOTS = {
@@ -50,14 +54,19 @@ def test_every_contract_path_is_described_with_its_methods(document):
         assert methods <= set(document["paths"].get(path, {})), path
 
 
+ENVELOPE = {"$ref": "#/components/schemas/ErrorOut"}
+
+
 def test_every_operation_declares_the_error_envelope_for_its_error_codes(document):
     for path, item in document["paths"].items():
         for method, operation in item.items():
             errors = {code: r for code, r in operation["responses"].items() if code >= "400"}
-            assert {"401", "413", "422", "429"} <= set(errors), (method, path)
+            expected = {"401", "413"} if path in RAW_SIGNED else {"401", "413", "422", "429"}
+            assert expected <= set(errors), (method, path)
             for response in errors.values():
                 schema = response["content"]["application/json"]["schema"]
-                assert schema == {"$ref": "#/components/schemas/ErrorOut"}
+                # The Zoom endpoint's 409 is either "skipped" (seed contract) or the envelope.
+                assert ENVELOPE in schema.get("anyOf", [schema]), (method, path)
 
 
 def test_bodies_and_answers_are_camel_case(document):

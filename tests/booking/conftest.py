@@ -63,8 +63,8 @@ def demo_booking(book_slot):
 def make_pool(db):
     """A meeting type over ``count`` hosts free every day 08:00–20:00 UTC, no buffers.
 
-    The hosts come back in the meeting type's order (first = fixed / Zoom host), which
-    is the order their links were stored in, not necessarily the order passed in.
+    The hosts come back in the meeting type's order (first = fixed / Zoom host):
+    highest priority, then name (``availability.host_order``).
     """
 
     def make_pool(count=3, assignment="round_robin", hosts=(), **fields):

@@ -10,12 +10,13 @@ from django.urls import re_path
 from django.urls.resolvers import URLPattern
 from ninja import NinjaAPI
 
-from . import bookings, errors, slots
+from . import bookings, errors, integrations, slots
 from .guards import JsonObjectParser, limit_body_size
 
 ROUTERS = [
     ("", slots.router),
     ("", bookings.router),
+    ("/integrations", integrations.router),
 ]
 
 DESCRIPTION = """\

@@ -1,0 +1,122 @@
+"""A booking never ends with two Zoom meetings, even when Zoom's answer to a create is lost."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from tests.zoom_lifecycle.conftest import at, fake_meetings_for, make_meeting_type, meeting_of
+from wagtail_pmc_booking.models import BookingEvent
+from wagtail_pmc_booking.zoom import meetings
+
+CREATE = "/users/{userId}/meetings"
+
+
+def lose_the_next_create(fake, **options):
+    """Zoom creates the meeting, but the client never hears back."""
+    fake.fail_next("lost_response", method="POST", **options)
+
+
+@pytest.mark.parametrize("options", [{"mode": "reset"}, {"mode": "hang", "seconds": 2}])
+def test_a_create_whose_answer_was_lost_is_found_again_not_repeated(fake_zoom, book, options):
+    lose_the_next_create(fake_zoom, **options)
+    booking = book(at(10))
+    assert meeting_of(booking).state == "pending"
+    (made,) = fake_meetings_for(fake_zoom, booking)
+
+    report = meetings.sweep(now=meeting_of(booking).next_attempt_at)
+
+    assert report.ids(meetings.CREATED) == [booking.public_id]
+    assert fake_meetings_for(fake_zoom, booking) == [made]
+    assert len(fake_zoom.calls_to("POST", CREATE)) == 1
+    record = meeting_of(booking)
+    assert (record.state, record.zoom_meeting_id) == ("synced", made["id"])
+    assert (record.join_url, record.passcode) == (made["join_url"], made["password"])
+    event = BookingEvent.objects.get(booking=booking, kind="meeting_created")
+    assert event.data["recovered"] is True
+
+
+def test_a_lost_create_is_found_and_moved_when_the_booking_is_rescheduled(
+    fake_zoom, book, reschedule
+):
+    lose_the_next_create(fake_zoom)
+    booking = book(at(10))
+
+    booking = reschedule(booking, at(15))
+
+    (made,) = fake_meetings_for(fake_zoom, booking)
+    assert made["start_time"] == at(15).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert meeting_of(booking).zoom_meeting_id == made["id"]
+    assert len(fake_zoom.calls_to("POST", CREATE)) == 1
+
+
+def test_a_lost_create_is_found_and_deleted_when_the_booking_is_cancelled(fake_zoom, book, cancel):
+    lose_the_next_create(fake_zoom)
+    booking = book(at(10))
+    assert len(fake_meetings_for(fake_zoom, booking)) == 1
+
+    booking = cancel(booking)
+
+    assert fake_meetings_for(fake_zoom, booking) == []
+    assert meeting_of(booking).state == "deleted"
+
+
+def test_a_lost_create_under_the_old_host_is_deleted_when_the_booking_moves(
+    fake_zoom, book, reschedule, make_host
+):
+    first = make_host(zoom_user="first@example.com")
+    second = make_host(zoom_user="second@example.com")
+    meeting_type = make_meeting_type(hosts=[first, second])
+    lose_the_next_create(fake_zoom)
+    moving = book(at(10), meeting_type=meeting_type, host=first)
+    book(at(11), meeting_type=meeting_type, host=first)
+
+    moving = reschedule(moving, at(11))
+
+    (made,) = fake_meetings_for(fake_zoom, moving)
+    assert made["host_email"] == "second@example.com"
+    assert meeting_of(moving).zoom_meeting_id == made["id"]
+
+
+def test_a_delete_whose_answer_was_lost_is_finished_by_the_retry(fake_zoom, book, cancel):
+    booking = book(at(10))
+    fake_zoom.fail_next("lost_response", method="DELETE")
+
+    booking = cancel(booking)
+
+    assert meeting_of(booking).state == "synced"  # as far as we know, it still exists
+    report = meetings.sweep(now=meeting_of(booking).next_attempt_at)
+    assert report.ids(meetings.DELETED) == [booking.public_id]
+    assert meeting_of(booking).state == "deleted"
+    assert fake_meetings_for(fake_zoom, booking) == []
+
+
+def test_while_one_sync_waits_for_zoom_another_for_the_same_booking_stands_back(
+    fake_zoom, book, transactional_db
+):
+    fake_zoom.pause()
+    booking = book(at(10))
+    fake_zoom.resume()
+    lose_the_next_create(fake_zoom, mode="hang", seconds=3)
+    outcomes = {}
+
+    def first_sync():
+        try:
+            outcomes["first"] = meetings.sync_meeting(booking, force=True)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=first_sync)
+    thread.start()
+    assert fake_zoom.wait_for(lambda: fake_zoom.calls_to("POST", CREATE), timeout=5)
+    calls = len(fake_zoom.calls)
+
+    second = meetings.sync_meeting(booking, force=True)
+
+    assert second.action == meetings.BUSY
+    assert len(fake_zoom.calls) == calls
+    thread.join(10)
+    assert outcomes["first"].action == meetings.FAILED
+    meetings.sweep(now=meeting_of(booking).next_attempt_at)
+    assert len(fake_meetings_for(fake_zoom, booking)) == 1
+    assert meeting_of(booking).state == "synced"

@@ -1,0 +1,60 @@
+"""``manage.py pmc_zoom_resync``: one Zoom reconcile sweep, now, in this process."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from ...models import Booking
+from ...zoom import meetings
+
+
+class Command(BaseCommand):
+    help = (
+        "Reconcile every booking whose Zoom meeting differs from what the booking wants "
+        "(the periodic Huey sweep, run once and synchronously) and print what was done."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--booking",
+            action="append",
+            default=[],
+            metavar="BOOKING_ID",
+            help="Resync only this booking (bk_…) now, even if it waits for a retry. Repeatable.",
+        )
+
+    def handle(self, *args, booking, **options):
+        if booking:
+            report = meetings.SweepReport()
+            for public_id in booking:
+                found = Booking.objects.filter(public_id=public_id).first()
+                if found is None:
+                    raise CommandError(f"No booking {public_id}.")
+                outcome = meetings.sync_meeting(found, force=True)
+                report.add(outcome)
+                if outcome.retry_at is not None:
+                    meetings.schedule_retry(found.pk, outcome.retry_at)
+        else:
+            report = meetings.sweep()
+        self.print_report(report)
+
+    def print_report(self, report):
+        counts = report.counts
+        self.stdout.write(
+            "Zoom resync: "
+            + ", ".join(f"{counts[action]} {action}" for action in meetings.REPORTED_ACTIONS)
+        )
+        for action in meetings.REPORTED_ACTIONS:
+            outcomes = [o for o in report.outcomes if o.action == action]
+            if not outcomes:
+                continue
+            self.stdout.write(f"{action}:")
+            for outcome in outcomes:
+                line = f"  {outcome.booking_id}"
+                if outcome.error:
+                    line += f" ({outcome.error})"
+                self.stdout.write(line)
+        if report.paused:
+            self.stdout.write(self.style.WARNING(f"Paused: {report.paused}"))
+        if report.stopped_early:
+            self.stdout.write(
+                self.style.WARNING("Stopped early: Zoom looks down; the next sweep goes on.")
+            )

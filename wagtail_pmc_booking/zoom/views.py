@@ -1,0 +1,202 @@
+"""Admin for the Zoom lifecycle: meetings that need attention, "resync now", and a fresh
+start link for staff.
+
+The start link is fetched from Zoom when a staff member asks for it and handed straight
+to their browser as a redirect: it is never stored, logged or put in a page.
+"""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView
+from wagtail.admin.auth import permission_denied, require_admin_access
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.viewsets.base import ViewSet
+
+from ..models import Booking, ZoomMeeting
+from ..models.meetings import MeetingState
+from . import meetings
+from .client import get_client
+from .errors import ZoomError
+from .sandbox import SandboxZoomClient
+
+PER_PAGE = 50
+CHANGE_PERMISSION = "wagtail_pmc_booking.change_zoommeeting"
+VIEW_PERMISSIONS = ("wagtail_pmc_booking.view_zoommeeting", CHANGE_PERMISSION)
+
+# Listing filters: "attention" is what an admin must look at (owed, failed, or erroring).
+FILTERS = {
+    "attention": (
+        gettext_lazy("Needs attention"),
+        Q(state__in=[MeetingState.PENDING, MeetingState.FAILED]) | ~Q(last_error=""),
+    ),
+    "skipped": (gettext_lazy("Skipped"), Q(state=MeetingState.SKIPPED)),
+    "synced": (gettext_lazy("Synced"), Q(state=MeetingState.SYNCED)),
+    "all": (gettext_lazy("All"), Q()),
+}
+
+
+def can_view(user):
+    return user.is_active and any(user.has_perm(p) for p in VIEW_PERMISSIONS)
+
+
+def can_resync(user):
+    return user.is_active and user.has_perm(CHANGE_PERMISSION)
+
+
+def can_start(user):
+    """Starting a meeting makes you its host: staff only."""
+    return user.is_active and (user.is_staff or user.is_superuser)
+
+
+def _back(request, fallback):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+@method_decorator(require_admin_access, name="dispatch")
+class MeetingsIndexView(WagtailAdminTemplateMixin, TemplateView):
+    """Zoom meetings by state, soonest booking first, with their last errors."""
+
+    template_name = "wagtail_pmc_booking/zoom/index.html"
+    page_title = gettext_lazy("Zoom meetings")
+    header_icon = "media"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can_view(request.user):
+            return permission_denied(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+
+    @cached_property
+    def current_filter(self):
+        chosen = self.request.GET.get("state", "attention")
+        return chosen if chosen in FILTERS else "attention"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = (
+            ZoomMeeting.objects.filter(FILTERS[self.current_filter][1])
+            .select_related("booking__host", "booking__meeting_type")
+            .order_by("booking__start", "pk")
+        )
+        page = Paginator(rows, PER_PAGE).get_page(self.request.GET.get("p"))
+        user = self.request.user
+        context.update(
+            page=page,
+            filters=[(key, label) for key, (label, _q) in FILTERS.items()],
+            current_filter=self.current_filter,
+            can_resync=can_resync(user),
+            can_start=can_start(user),
+            sandbox_backend=get_client().is_sandbox,
+            credentials_rejected=meetings.credentials_rejected(),
+            here=self.request.get_full_path(),
+        )
+        return context
+
+
+@require_admin_access
+@require_POST
+def resync(request, booking_id):
+    """One attempt now, whatever the retry time; queued again if Zoom still fails."""
+    if not can_resync(request.user):
+        return permission_denied(request)
+    booking = get_object_or_404(Booking, public_id=booking_id)
+    outcome = meetings.resync_now(booking)
+    if outcome.action == meetings.FAILED:
+        messages.error(
+            request,
+            _("Zoom meeting of %(booking)s: %(error)s")
+            % {"booking": booking.public_id, "error": outcome.error},
+        )
+    elif outcome.action == meetings.BUSY:
+        messages.warning(
+            request,
+            _("The meeting of %(booking)s is being synced right now; it is queued again.")
+            % {"booking": booking.public_id},
+        )
+    else:
+        messages.success(
+            request,
+            _("Zoom meeting of %(booking)s: %(result)s.")
+            % {"booking": booking.public_id, "result": outcome_label(outcome.action)},
+        )
+    return redirect(_back(request, reverse("pmc_zoom:index")))
+
+
+def outcome_label(action):
+    return {
+        meetings.CREATED: _("created"),
+        meetings.UPDATED: _("updated"),
+        meetings.DELETED: _("deleted"),
+        meetings.SKIPPED: _("skipped"),
+        meetings.UNCHANGED: _("already in sync"),
+    }.get(action, action)
+
+
+@require_admin_access
+@never_cache
+def start_meeting(request, booking_id):
+    """Redirect a staff member to a start link Zoom makes right now (it expires soon)."""
+    if not can_start(request.user):
+        return permission_denied(request)
+    record = ZoomMeeting.objects.filter(
+        booking__public_id=booking_id, state=MeetingState.SYNCED, zoom_meeting_id__isnull=False
+    ).first()
+    if record is None:
+        raise Http404(_("This booking has no Zoom meeting."))
+    client = SandboxZoomClient() if record.is_sandbox else get_client()
+    try:
+        start_url = client.get_start_url(record.zoom_meeting_id)
+    except ZoomError as exc:
+        messages.error(request, _("Zoom did not give a start link: %(error)s") % {"error": exc})
+        return redirect(reverse("pmc_zoom:index"))
+    response = HttpResponseRedirect(start_url)
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+class ZoomMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_view(request.user)
+
+
+class ZoomMeetingsViewSet(ViewSet):
+    """Registered with ``register_admin_viewset``; may also join the "Bookings" group."""
+
+    name = "pmc_zoom"
+    url_prefix = "pmc-zoom"
+    icon = "media"
+    menu_label = gettext_lazy("Zoom meetings")
+    add_to_admin_menu = True
+
+    @cached_property
+    def menu_item_class(self):
+        return ZoomMenuItem
+
+    def get_urlpatterns(self):
+        return [
+            path("", MeetingsIndexView.as_view(), name="index"),
+            path("<str:booking_id>/resync/", resync, name="resync"),
+            path("<str:booking_id>/start/", start_meeting, name="start"),
+        ]
+
+
+zoom_meetings_viewset = ZoomMeetingsViewSet()

@@ -1,0 +1,268 @@
+"""Zoom's webhooks: who may call (a signature over the raw body) and what we do with them.
+
+Zoom signs ``v0:{x-zm-request-timestamp}:{raw body}`` with the app's webhook secret
+(HMAC-SHA256) and sends ``v0=<hex>`` as ``x-zm-signature``. Only a request with a valid
+signature made within the last five minutes has any effect. Of the events, only
+``endpoint.url_validation`` (Zoom checking the URL) and ``meeting.deleted`` /
+``meeting.updated`` for one of our meetings matter; the meeting is marked for the sweep,
+which does the Zoom calls, so the answer goes back to Zoom within its 3 seconds.
+"""
+
+import hashlib
+import hmac
+import json
+import logging
+import time
+from datetime import datetime
+
+from django.http import JsonResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..api.errors import error_response
+from ..conf import booking_settings
+from ..models import BookingEvent, ZoomMeeting
+from ..models.bookings import BookingStatus, EventKind
+from ..models.meetings import MeetingState
+from . import meetings
+from .client import meeting_fields
+
+logger = logging.getLogger(__name__)
+
+SIGNATURE_HEADER = "x-zm-signature"
+TIMESTAMP_HEADER = "x-zm-request-timestamp"
+MAX_AGE_SECONDS = 300
+URL_VALIDATION = "endpoint.url_validation"
+MEETING_DELETED = "meeting.deleted"
+MEETING_UPDATED = "meeting.updated"
+ACTOR = "zoom"
+
+
+class WebhookRejected(Exception):
+    """The request cannot be shown to come from Zoom: answer 401, change nothing."""
+
+
+class WebhookInvalid(Exception):
+    """Signed, but not an event we can read: answer 400."""
+
+
+def sign(secret, timestamp, body):
+    """``v0=<hex>`` for ``body`` (bytes) sent at ``timestamp``, as Zoom computes it."""
+    message = b"v0:" + str(timestamp).encode() + b":" + body
+    return "v0=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def verify(body, signature, timestamp, *, secret, now=None):
+    """Raise ``WebhookRejected`` unless ``signature`` is Zoom's for ``body`` and recent."""
+    if not secret:
+        raise WebhookRejected("no ZOOM_WEBHOOK_SECRET is configured")
+    if not signature or not timestamp:
+        raise WebhookRejected("the signature or its timestamp is missing")
+    try:
+        sent = int(timestamp)
+    except ValueError:
+        raise WebhookRejected("the timestamp is not a number") from None
+    now = time.time() if now is None else now
+    if abs(now - sent) > MAX_AGE_SECONDS:
+        raise WebhookRejected("the timestamp is outside the five-minute window")
+    expected = sign(secret, timestamp, body)
+    if not hmac.compare_digest(expected.encode(), signature.encode()):
+        raise WebhookRejected("the signature does not match")
+
+
+def url_validation_answer(plain_token, secret):
+    """Zoom checks an endpoint by asking for HMAC-SHA256(secret, plainToken) in hex."""
+    encrypted = hmac.new(secret.encode(), plain_token.encode(), hashlib.sha256).hexdigest()
+    return {"plainToken": plain_token, "encryptedToken": encrypted}
+
+
+def receive(body, headers, *, now=None):
+    """Verify and act on one webhook request; returns the JSON answer for Zoom."""
+    secret = booking_settings.ZOOM_WEBHOOK_SECRET
+    verify(
+        body,
+        headers.get(SIGNATURE_HEADER),
+        headers.get(TIMESTAMP_HEADER),
+        secret=secret,
+        now=now,
+    )
+    try:
+        event = json.loads(body)
+    except ValueError:
+        raise WebhookInvalid("the body is not JSON") from None
+    if not isinstance(event, dict) or not isinstance(event.get("payload"), dict):
+        raise WebhookInvalid("the body is not a Zoom event")
+    name, payload = event.get("event"), event["payload"]
+    if name == URL_VALIDATION:
+        plain_token = payload.get("plainToken")
+        if not isinstance(plain_token, str) or not plain_token:
+            raise WebhookInvalid("plainToken is missing")
+        return url_validation_answer(plain_token, secret)
+    meeting = payload.get("object")
+    if name in (MEETING_DELETED, MEETING_UPDATED) and isinstance(meeting, dict):
+        meeting_id = _meeting_id(meeting.get("id"))
+        if meeting_id is not None:
+            if name == MEETING_DELETED:
+                meeting_deleted(meeting_id)
+            else:
+                meeting_updated(meeting_id, meeting)
+    return {"status": "ok"}
+
+
+def _meeting_id(value):
+    if isinstance(value, bool):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def meeting_deleted(zoom_meeting_id, *, now=None):
+    """Someone deleted one of our meetings in Zoom: the sweep recreates it, or it stays gone.
+
+    Returns whether it was one of ours. Deletions we made ourselves have already cleared
+    the id, so their echo finds nothing.
+    """
+    record = ZoomMeeting.objects.select_related("booking").filter(zoom_meeting_id=zoom_meeting_id)
+    record = record.first()
+    if record is None:
+        return False
+    booking = record.booking
+    now = now or timezone.now()
+    ours = ZoomMeeting.objects.filter(pk=record.pk, zoom_meeting_id=zoom_meeting_id)
+    if booking.status != BookingStatus.CONFIRMED:
+        changed = ours.update(
+            state=MeetingState.DELETED,
+            zoom_meeting_id=None,
+            join_url="",
+            synced_sequence=booking.sequence,
+            updated_at=now,
+        )
+        return bool(changed)
+    recreate = booking_settings.ZOOM_RECREATE_DELETED
+    if recreate:
+        note = _("Deleted in Zoom; the next sweep creates a new meeting.")
+        changed = ours.update(
+            state=MeetingState.PENDING,
+            zoom_meeting_id=None,
+            join_url="",
+            synced_sequence=None,
+            attempts=0,
+            last_error=note,
+            next_attempt_at=now,
+            updated_at=now,
+        )
+    else:
+        note = _("Deleted in Zoom; not recreated (ZOOM_RECREATE_DELETED is off).")
+        changed = ours.update(
+            state=MeetingState.DELETED,
+            zoom_meeting_id=None,
+            join_url="",
+            synced_sequence=booking.sequence,
+            attempts=0,
+            last_error=note,
+            next_attempt_at=None,
+            updated_at=now,
+        )
+    if changed:
+        _event(
+            booking,
+            EventKind.MEETING_DELETED,
+            note,
+            zoom_meeting_id=str(zoom_meeting_id),
+            reason="deleted_in_zoom",
+        )
+        logger.info("Zoom meeting of booking %s was deleted in Zoom", booking.public_id)
+    return bool(changed)
+
+
+def meeting_updated(zoom_meeting_id, changes, *, now=None):
+    """Someone changed one of our meetings in Zoom: the sweep sets it back to the booking.
+
+    Zoom also reports our own updates; those match the booking and are ignored.
+    Returns the names of the fields that differ.
+    """
+    record = (
+        ZoomMeeting.objects.select_related("booking__meeting_type", "booking__host")
+        .filter(zoom_meeting_id=zoom_meeting_id, state=MeetingState.SYNCED)
+        .first()
+    )
+    if record is None:
+        return []
+    booking = record.booking
+    desired = meetings.desired_state(booking)
+    if desired.action != meetings.PRESENT:
+        return []
+    wanted = meeting_fields(
+        **meetings.meeting_request(booking, record, desired.zoom_user, new=False)
+    )
+    differ = _differences(wanted, changes)
+    if not differ:
+        return []
+    now = now or timezone.now()
+    changed = ZoomMeeting.objects.filter(pk=record.pk, zoom_meeting_id=zoom_meeting_id).update(
+        synced_sequence=None, updated_at=now
+    )
+    if changed:
+        _event(
+            booking,
+            EventKind.MEETING_UPDATED,
+            _("Changed in Zoom; the next sweep sets it back to the booking."),
+            zoom_meeting_id=str(zoom_meeting_id),
+            fields=differ,
+        )
+    return differ
+
+
+def _differences(wanted, changes):
+    """Fields Zoom reports with values other than the ones the booking wants."""
+    differ = []
+    for name, value in changes.items():
+        if name == "settings" and isinstance(value, dict):
+            ours = wanted.get("settings", {})
+            differ += [f"settings.{k}" for k, v in value.items() if k in ours and ours[k] != v]
+        elif name == "start_time":
+            if _instant(value) != _instant(wanted.get("start_time")):
+                differ.append(name)
+        elif name in wanted and name != "timezone" and wanted[name] != value:
+            differ.append(name)
+    return sorted(differ)
+
+
+def _instant(value):
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _event(booking, kind, message, **data):
+    BookingEvent.objects.create(
+        booking_id=booking.pk, kind=kind, message=message, data=data, actor=ACTOR
+    )
+
+
+def webhook_view(request):
+    """``POST`` Zoom webhooks: 200 with the answer, 401 for a bad signature, 400 otherwise.
+
+    A plain Django view so the API router (or any URLconf) can serve it; the body is read
+    raw, as the signature covers its exact bytes.
+    """
+    if request.method != "POST":
+        return error_response(
+            405,
+            "invalid_request",
+            _("This endpoint does not accept the %(method)s method.") % {"method": request.method},
+            headers={"Allow": "POST"},
+        )
+    try:
+        answer = receive(request.body, request.headers)
+    except WebhookRejected as exc:
+        logger.warning("Zoom webhook refused: %s", exc)
+        return error_response(401, "unauthorized", _("The Zoom signature is not valid."))
+    except WebhookInvalid as exc:
+        return error_response(
+            400, "invalid_request", _("Not a Zoom event: %(why)s.") % {"why": exc}
+        )
+    return JsonResponse(answer)
