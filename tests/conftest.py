@@ -2,6 +2,7 @@ import pytest
 from django.db import connection
 
 from tests import factories
+from wagtail_pmc_booking import slot_cache
 
 
 def pytest_collection_modifyitems(config, items):
@@ -14,6 +15,12 @@ def pytest_collection_modifyitems(config, items):
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = kept
+
+
+@pytest.fixture(autouse=True)
+def fresh_slot_cache():
+    """Database rows roll back between tests; cached slot lists must not outlive them."""
+    slot_cache.invalidate()
 
 
 @pytest.fixture

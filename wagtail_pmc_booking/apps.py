@@ -9,6 +9,9 @@ class WagtailPmcBookingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from . import slot_cache
+
+        slot_cache.connect()
         # Connects the Zoom lifecycle to committed bookings and registers its Huey tasks
         # in every process (web and consumer alike).
         from .zoom import receivers  # noqa: F401

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone as django_timezone
 from django.utils.translation import gettext as _
 
-from . import scheduling
+from . import scheduling, slot_cache
 from .exceptions import InvalidBookingRequest
 from .models import AvailabilityWindow, Booking, Host, MeetingType, OutOfOffice
 from .models.bookings import BookingStatus
@@ -189,14 +189,28 @@ def list_slots(meeting_type, *, start_date, end_date, tz, duration=None, host_id
 
 
 def find_slots(meeting_type, duration, *, range_start, range_end, host_ids=None, now=None):
+    """Bookable slots starting in ``[range_start, range_end)``, as of ``now``.
+
+    Without an explicit ``now`` the slots are computed as of the current minute, so
+    identical requests within it share one cached answer (see ``slot_cache``).
+    """
     if not meeting_type.is_active:
         return []
-    query = slot_query(
-        meeting_type, duration, range_start=range_start, range_end=range_end, now=now
-    )
-    pool = load_pool(meeting_type, range_start=range_start, range_end=range_end, host_ids=host_ids)
-    mode = scheduling.pool_mode(meeting_type.assignment)
-    return scheduling.pool_slots(offering(pool, duration), query, mode)
+    now = now or django_timezone.now().replace(second=0, microsecond=0)
+
+    def compute():
+        query = slot_query(
+            meeting_type, duration, range_start=range_start, range_end=range_end, now=now
+        )
+        pool = load_pool(
+            meeting_type, range_start=range_start, range_end=range_end, host_ids=host_ids
+        )
+        mode = scheduling.pool_mode(meeting_type.assignment)
+        return scheduling.pool_slots(offering(pool, duration), query, mode)
+
+    hosts = tuple(sorted(host_ids)) if host_ids is not None else None
+    parts = (meeting_type.pk, duration, range_start, range_end, hosts, now)
+    return slot_cache.cached(parts, compute)
 
 
 def next_slots(meeting_type, duration, *, after, count=3, now=None):

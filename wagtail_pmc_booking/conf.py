@@ -17,6 +17,9 @@ DEFAULTS = {
     "FROM_EMAIL": None,
     # Where the widget finds the REST API when its URL name cannot be reversed.
     "API_BASE_PATH": "/v1/",
+    # Seconds a computed slot list is reused (0 turns the cache off); any change to
+    # bookings, hosts, windows, out-of-office or meeting types drops it at once.
+    "SLOTS_CACHE_SECONDS": 60,
     # Longest range of days one slot request may cover.
     "MAX_SLOT_RANGE_DAYS": 62,
     # Zoom Server-to-Server OAuth; without credentials the sandbox backend is used.

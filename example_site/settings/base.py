@@ -95,8 +95,8 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "bookings@example.com")
 
 
-def zoom_settings_from_env():
-    """Zoom credentials come from the environment; none means the sandbox backend."""
+def booking_settings_from_env():
+    """Zoom credentials and API limits come from the environment; no Zoom keys = sandbox."""
     keys = [
         "ZOOM_ACCOUNT_ID",
         "ZOOM_CLIENT_ID",
@@ -104,11 +104,13 @@ def zoom_settings_from_env():
         "ZOOM_WEBHOOK_SECRET",
         "ZOOM_API_BASE_URL",
         "ZOOM_OAUTH_TOKEN_URL",
+        "API_RATE_LIMIT_PUBLIC",
+        "API_RATE_LIMIT_KEY",
     ]
     return {key: os.environ[key] for key in keys if os.environ.get(key)}
 
 
 WAGTAIL_PMC_BOOKING = {
     "BASE_URL": WAGTAILADMIN_BASE_URL,
-    **zoom_settings_from_env(),
+    **booking_settings_from_env(),
 }

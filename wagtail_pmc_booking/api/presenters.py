@@ -77,3 +77,15 @@ def slot_out(slot, tz):
     """A slot in the attendee's zone, so its offset is the one they live in."""
     zone = zoneinfo.ZoneInfo(tz) if isinstance(tz, str) else tz
     return schemas.SlotOut(start=slot.start.astimezone(zone), end=slot.end.astimezone(zone))
+
+
+def iso(instant):
+    """ISO 8601 with the offset, ``Z`` for UTC, as the contract writes instants."""
+    text = instant.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def slot_json(slot, tz):
+    """A slot as plain JSON-ready data in the attendee zone, for answers with many slots."""
+    zone = zoneinfo.ZoneInfo(tz) if isinstance(tz, str) else tz
+    return {"start": iso(slot.start.astimezone(zone)), "end": iso(slot.end.astimezone(zone))}

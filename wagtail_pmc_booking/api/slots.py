@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
@@ -55,12 +56,16 @@ def list_slots(request, query: Query[SlotsQuery]):
         duration=duration,
         host_ids=host_ids,
     )
-    return SlotsOut(
-        meeting_type=meeting_type.slug,
-        duration=duration,
-        timezone=tz,
-        slots={
-            day.isoformat(): [presenters.slot_out(slot, tz) for slot in slots]
-            for day, slots in days.items()
-        },
+    # A month holds hundreds of slots: the answer is built as plain JSON here rather than
+    # validated object by object (the schema above still documents it exactly).
+    return JsonResponse(
+        {
+            "meetingType": meeting_type.slug,
+            "duration": duration,
+            "timezone": tz,
+            "slots": {
+                day.isoformat(): [presenters.slot_json(slot, tz) for slot in slots]
+                for day, slots in days.items()
+            },
+        }
     )

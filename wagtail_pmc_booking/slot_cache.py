@@ -1,0 +1,64 @@
+"""A short-lived cache of computed slots, dropped whenever anything they depend on changes.
+
+Listing is the hot read path (every calendar view asks for a month). Results are keyed
+by the inputs, the current minute and a version stamp; saving or deleting a booking,
+host, window, out-of-office entry or meeting type replaces the stamp at once and again
+on commit, so a reader never keeps pre-commit data. The booking service re-checks every
+slot anyway, so the cache can at worst show a slot that has just gone, never book one.
+"""
+
+import hashlib
+import uuid
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from .conf import booking_settings
+
+VERSION_KEY = "wagtail_pmc_booking:slots:version"
+
+
+def version():
+    stamp = cache.get(VERSION_KEY)
+    if stamp is None:
+        stamp = uuid.uuid4().hex
+        cache.add(VERSION_KEY, stamp, None)
+        stamp = cache.get(VERSION_KEY, stamp)
+    return stamp
+
+
+def invalidate(**kwargs):
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def invalidate_now_and_on_commit(**kwargs):
+    invalidate()
+    transaction.on_commit(invalidate)
+
+
+def cached(parts, compute):
+    """``compute()``, remembered for ``SLOTS_CACHE_SECONDS`` under ``parts`` + version."""
+    seconds = booking_settings.SLOTS_CACHE_SECONDS
+    if not seconds:
+        return compute()
+    digest = hashlib.sha256(repr((version(), *parts)).encode()).hexdigest()
+    key = f"wagtail_pmc_booking:slots:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, seconds)
+    return found
+
+
+def connect():
+    from .models import AvailabilityWindow, Booking, Host, MeetingType, OutOfOffice
+
+    for model in (AvailabilityWindow, Booking, Host, MeetingType, OutOfOffice):
+        uid = f"wagtail_pmc_booking.slot_cache.{model.__name__}"
+        post_save.connect(invalidate_now_and_on_commit, sender=model, dispatch_uid=uid + ".save")
+        post_delete.connect(invalidate_now_and_on_commit, sender=model, dispatch_uid=uid + ".del")
+    for through in (MeetingType.hosts.through, Booking.co_hosts.through):
+        m2m_changed.connect(
+            invalidate_now_and_on_commit, sender=through, dispatch_uid=f"{through.__name__}.m2m"
+        )
