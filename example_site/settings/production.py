@@ -22,7 +22,12 @@ HUEY = {
     "name": os.environ.get("HUEY_NAME", "pmc-booking"),
     "url": REDIS_URL,
     "immediate": False,
-    "consumer": {"workers": int(os.environ.get("HUEY_WORKERS", "4")), "worker_type": "thread"},
+    "consumer": {
+        "workers": int(os.environ.get("HUEY_WORKERS", "4")),
+        "worker_type": "thread",
+        # Run the periodic Zoom sweep scheduler in one consumer process only.
+        "periodic": os.environ.get("HUEY_PERIODIC", "1") == "1",
+    },
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
