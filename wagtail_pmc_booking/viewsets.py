@@ -21,6 +21,7 @@ from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .api.viewsets import ApiKeyViewSet
+from .booking_admin.viewsets import BookingViewSet
 from .forms import HostAdminForm, MeetingTypeAdminForm, OutOfOfficeAdminForm, TimezoneInput
 from .models import Host, MeetingType, OutOfOffice
 
@@ -361,4 +362,4 @@ class BookingsGroup(SnippetViewSetGroup):
     menu_label = _("Bookings")
     menu_icon = "calendar"
     menu_name = "bookings"
-    items = [MeetingTypeViewSet, HostViewSet, OutOfOfficeViewSet, ApiKeyViewSet]
+    items = [BookingViewSet, MeetingTypeViewSet, HostViewSet, OutOfOfficeViewSet, ApiKeyViewSet]

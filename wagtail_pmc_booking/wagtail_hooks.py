@@ -13,4 +13,5 @@ register_permission_policy(OutOfOffice, out_of_office_permission_policy)
 register_snippet(BookingsGroup)
 
 # Feature sub-packages register their own admin views.
+from .booking_admin import wagtail_hooks as booking_admin_hooks  # noqa: E402,F401
 from .zoom import wagtail_hooks as zoom_hooks  # noqa: E402, F401

@@ -28,8 +28,9 @@ def bookings_submenu_labels(user):
     return [str(item.label) for item in group.menu.menu_items_for_request(request)]
 
 
-def test_bookings_menu_groups_types_hosts_out_of_office_and_api_keys(admin_user):
+def test_bookings_menu_groups_bookings_types_hosts_out_of_office_and_api_keys(admin_user):
     assert bookings_submenu_labels(admin_user) == [
+        "Bookings",
         "Meeting types",
         "Hosts",
         "Out of office",
@@ -38,7 +39,7 @@ def test_bookings_menu_groups_types_hosts_out_of_office_and_api_keys(admin_user)
 
 
 def test_host_owner_menu_leaves_out_meeting_types(owner, owned_host):
-    assert bookings_submenu_labels(owner) == ["Hosts", "Out of office"]
+    assert bookings_submenu_labels(owner) == ["Bookings", "Hosts", "Out of office"]
 
 
 def test_host_listing_summarises_weekly_availability_and_lengths(admin_client, owned_host):

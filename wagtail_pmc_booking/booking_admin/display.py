@@ -1,0 +1,47 @@
+"""Values of a booking for the admin listing and the spreadsheet export.
+
+Templates show times with Django's ``tz`` filters (the host's or attendee's zone, UTC
+alongside); the export writes UTC in ISO 8601 so spreadsheets sort it correctly.
+"""
+
+from datetime import UTC
+
+from django.utils.translation import gettext
+
+from ..models import ZoomMeeting
+
+NO_VALUE = "—"
+# A cell starting with one of these is run as a formula by spreadsheet programs.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def meeting_of(booking):
+    """The booking's Zoom meeting record, or None (it is made after the booking commits)."""
+    try:
+        return booking.meeting
+    except ZoomMeeting.DoesNotExist:
+        return None
+
+
+def zoom_state_label(booking):
+    meeting = meeting_of(booking)
+    return meeting.get_state_display() if meeting else NO_VALUE
+
+
+def zoom_state_code(booking):
+    meeting = meeting_of(booking)
+    return meeting.state if meeting else ""
+
+
+def minutes_label(minutes):
+    return gettext("%(minutes)s min") % {"minutes": minutes}
+
+
+def utc_iso(moment):
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def spreadsheet_text(value):
+    """Text an attendee typed, made inert for spreadsheets (CSV formula injection)."""
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text

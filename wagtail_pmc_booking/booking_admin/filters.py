@@ -1,0 +1,72 @@
+"""Filters of the bookings listing; the CSV export follows whatever is filtered."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+
+from ..models import Booking, Host, MeetingType
+from ..models.bookings import BookingStatus
+from ..models.meetings import MeetingState
+from ..permissions import owned_host_ids
+from .permissions import sees_every_booking
+
+NO_MEETING = "none"
+"""``zoom_state`` value for bookings without a Zoom meeting record."""
+
+
+def hosts_for_filter(request):
+    """Site admins choose among all hosts, an owner among their own."""
+    if sees_every_booking(request.user):
+        return Host.objects.all()
+    return Host.objects.filter(pk__in=owned_host_ids(request.user))
+
+
+def meeting_types_for_filter(request):
+    if sees_every_booking(request.user):
+        return MeetingType.objects.all()
+    return MeetingType.objects.filter(hosts__in=owned_host_ids(request.user)).distinct()
+
+
+class BookingFilterSet(WagtailFilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=BookingStatus.choices,
+        empty_label=_("All"),
+        widget=forms.RadioSelect,
+    )
+    host = django_filters.ModelChoiceFilter(
+        label=_("Host"),
+        queryset=hosts_for_filter,
+        method="filter_host",
+        help_text=_("Bookings the host leads or co-hosts."),
+    )
+    meeting_type = django_filters.ModelChoiceFilter(
+        label=_("Meeting type"), queryset=meeting_types_for_filter
+    )
+    start = django_filters.DateFromToRangeFilter(
+        label=_("Starts between"),
+        widget=DateRangePickerWidget,
+        help_text=_("Dates in your own timezone; both ends included."),
+    )
+    zoom_state = django_filters.MultipleChoiceFilter(
+        label=_("Zoom meeting"),
+        choices=[*MeetingState.choices, (NO_MEETING, _("No meeting yet"))],
+        method="filter_zoom_state",
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Booking
+        fields = ["status", "host", "meeting_type", "start", "zoom_state"]
+
+    def filter_host(self, queryset, name, value):
+        co_hosted = Booking.co_hosts.through.objects.filter(host=value).values("booking_id")
+        return queryset.filter(Q(host=value) | Q(pk__in=co_hosted))
+
+    def filter_zoom_state(self, queryset, name, value):
+        condition = Q(meeting__state__in=[state for state in value if state != NO_MEETING])
+        if NO_MEETING in value:
+            condition |= Q(meeting__isnull=True)
+        return queryset.filter(condition)

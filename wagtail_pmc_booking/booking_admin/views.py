@@ -1,0 +1,262 @@
+"""The bookings listing, the inspect page and the cancel action.
+
+Rows are always narrowed by the booking permission policy first, so a host's owner
+never lists, opens or cancels another host's booking. Cancelling goes through
+``booking.cancel``, which writes the audit trail and sends the emails after commit.
+"""
+
+from datetime import datetime
+
+from django import forms
+from django.contrib.admin.utils import quote, unquote
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, DateTimeField, F, IntegerField, Value, When
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView
+from wagtail.admin import messages
+from wagtail.admin.ui.menus import MenuItem
+from wagtail.admin.views import generic
+from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
+from wagtail.admin.views.mixins import SpreadsheetExportMixin
+from wagtail.admin.widgets.button import HeaderButton
+
+from .. import booking as booking_service
+from ..exceptions import BookingCancelled, InvalidBookingRequest
+from ..models import Booking
+from ..zoom.views import can_resync, can_start
+from . import display
+from .permissions import VISIBLE, visible_bookings
+
+ZOOM_ADMIN_NAMESPACE = "pmc_zoom"
+
+EXPORT_VALUES = {
+    "meeting_type": lambda booking: booking.meeting_type.name,
+    "host": lambda booking: booking.host.name,
+    "zoom_state": display.zoom_state_code,
+}
+"""Export columns that are not plain attributes of the booking."""
+
+TYPED_TEXT = ("attendee_name", "attendee_email", "attendee_timezone", "meeting_type", "host")
+"""Export columns people typed; the CSV makes them inert (Wagtail's XLSX already does)."""
+
+ROW_RELATIONS = ("host", "meeting_type", "meeting")
+"""What a listing row shows, joined in: the listing costs the same queries for any size."""
+
+
+def upcoming_first(queryset, now):
+    """Running and future bookings soonest first, then past ones, latest first."""
+    is_past = Case(When(end__lte=now, then=Value(1)), default=Value(0), output_field=IntegerField())
+    upcoming_start = Case(When(end__gt=now, then=F("start")), output_field=DateTimeField())
+    return queryset.order_by(is_past, upcoming_start.asc(nulls_last=True), F("start").desc(), "pk")
+
+
+def zoom_admin_url(name, booking):
+    """The Zoom meetings admin's ``resync`` or ``start`` view for ``booking``."""
+    return reverse(f"{ZOOM_ADMIN_NAMESPACE}:{name}", args=[booking.public_id])
+
+
+class IndexView(generic.IndexView):
+    """The bookings the user may see, upcoming first; exports write times in UTC."""
+
+    cancel_url_name = None
+
+    custom_value_preprocess = {
+        **SpreadsheetExportMixin.custom_value_preprocess,
+        datetime: {
+            **SpreadsheetExportMixin.custom_value_preprocess[datetime],
+            SpreadsheetExportMixin.FORMAT_CSV: display.utc_iso,
+        },
+    }
+    custom_field_preprocess = {
+        field: {SpreadsheetExportMixin.FORMAT_CSV: display.spreadsheet_text} for field in TYPED_TEXT
+    }
+
+    def get_base_queryset(self):
+        return visible_bookings(self.request.user).select_related(*ROW_RELATIONS)
+
+    def order_queryset(self, queryset):
+        if not self.ordering:
+            return upcoming_first(queryset, timezone.now())
+        return queryset.order_by(self.ordering, "pk")
+
+    def to_row_dict(self, item):
+        return {
+            field: EXPORT_VALUES[field](item) if field in EXPORT_VALUES else getattr(item, field)
+            for field in self.list_export
+        }
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        # The rows are already those the user may see, and whoever may cancel one of them
+        # may cancel them all (owners their own, admins any): no per-row permission query.
+        if instance.is_confirmed and self.user_has_permission("change"):
+            buttons.append(
+                MenuItem(
+                    _("Cancel booking"),
+                    url=reverse(self.cancel_url_name, args=[quote(instance.pk)]),
+                    icon_name="cross",
+                    priority=30,
+                )
+            )
+        return buttons
+
+
+class InspectView(generic.InspectView):
+    """Everything about one booking: times in each party's zone, Zoom, the audit trail."""
+
+    page_title = _("Booking")
+    cancel_url_name = None
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            Booking.objects.select_related(*ROW_RELATIONS).prefetch_related("co_hosts"),
+            pk=unquote(str(self.pk)),
+        )
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.permission_policy.user_has_any_permission_for_instance(
+            request.user, VISIBLE, self.object
+        ):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return self.object.public_id
+
+    def get_fields_context(self):
+        """None of the generic field list: the template lays out every field in sections
+        and leaves the manage-token columns out."""
+        return []
+
+    @cached_property
+    def cancel_url(self):
+        booking = self.object
+        if booking.is_confirmed and self.user_has_permission_for_instance("change", booking):
+            return reverse(self.cancel_url_name, args=[quote(booking.pk)])
+        return ""
+
+    @cached_property
+    def header_buttons(self):
+        if not self.cancel_url:
+            return []
+        return [HeaderButton(_("Cancel booking"), url=self.cancel_url, icon_name="cross")]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        booking, user = self.object, self.request.user
+        meeting = display.meeting_of(booking)
+        can_start_meeting = (
+            can_start(user)
+            and meeting is not None
+            and meeting.state == "synced"
+            and meeting.zoom_meeting_id is not None
+        )
+        context.update(
+            booking=booking,
+            meeting=meeting,
+            co_hosts=list(booking.co_hosts.all()),
+            events=booking.events.all(),
+            cancel_url=self.cancel_url,
+            resync_url=zoom_admin_url("resync", booking) if can_resync(user) else "",
+            start_meeting_url=zoom_admin_url("start", booking) if can_start_meeting else "",
+            here=self.request.get_full_path(),
+        )
+        return context
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=booking_service.REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Optional. Kept in the booking's history and shown to the hosts."),
+    )
+
+
+class CancelView(PermissionCheckedMixin, generic.WagtailAdminTemplateMixin, FormView):
+    """A confirmation form; only its POST cancels, through ``booking.cancel``."""
+
+    model = Booking
+    permission_required = "change"
+    form_class = CancelForm
+    template_name = "wagtail_pmc_booking/booking_admin/cancel.html"
+    page_title = _("Cancel booking")
+    header_icon = "cross"
+    index_url_name = None
+    inspect_url_name = None
+    cancel_url_name = None
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.object = get_object_or_404(
+            Booking.objects.select_related("host", "meeting_type").prefetch_related("co_hosts"),
+            pk=unquote(str(kwargs["pk"])),
+        )
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.user_has_permission_for_instance("change", self.object):
+            raise PermissionDenied
+        if not self.object.is_confirmed:
+            return self.already_cancelled()
+        return super().dispatch(request, *args, **kwargs)
+
+    @cached_property
+    def inspect_url(self):
+        return reverse(self.inspect_url_name, args=[quote(self.object.pk)])
+
+    def get_page_subtitle(self):
+        return self.object.public_id
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse(self.index_url_name), "label": _("Bookings")},
+            {"url": self.inspect_url, "label": self.object.public_id},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            booking=self.object,
+            action_url=reverse(self.cancel_url_name, args=[quote(self.object.pk)]),
+            inspect_url=self.inspect_url,
+        )
+        return context
+
+    def already_cancelled(self):
+        messages.warning(
+            self.request,
+            gettext("Booking %(booking)s is already cancelled; nothing was changed.")
+            % {"booking": self.object.public_id},
+        )
+        return redirect(self.inspect_url)
+
+    def form_valid(self, form):
+        try:
+            booking_service.cancel(
+                self.object,
+                reason=form.cleaned_data["reason"],
+                actor=self.request.user.get_username(),
+            )
+        except BookingCancelled:
+            return self.already_cancelled()
+        except InvalidBookingRequest as exc:
+            for field, errors in exc.fields.items():
+                form.add_error(field if field in form.fields else None, errors)
+            return self.form_invalid(form)
+        except booking_service.BookingBusy as exc:
+            form.add_error(None, exc.message)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            gettext("Booking %(booking)s cancelled. The attendee and the hosts are being emailed.")
+            % {"booking": self.object.public_id},
+        )
+        return redirect(self.inspect_url)
