@@ -73,7 +73,6 @@ def build(now):
     """A round-robin pool open around the clock, with bookings already on its calendar."""
     from tests import factories
     from wagtail_pmc_booking.models import Booking
-    from wagtail_pmc_booking.scheduling import blocked_range
 
     every_day = {day: [(time(0), time(23, 45))] for day in range(7)}
     hosts = [
@@ -95,18 +94,14 @@ def build(now):
     for host in hosts:
         for k in range(EXISTING_PER_HOST):
             start = now + timedelta(days=1 + k // 10, hours=k % 10)
-            blocked = blocked_range(start, SLOT_MINUTES, 0, 0)
             existing.append(
-                Booking(
-                    meeting_type=meeting_type,
-                    host=host,
-                    start=start,
-                    end=start + timedelta(minutes=SLOT_MINUTES),
-                    duration_minutes=SLOT_MINUTES,
+                factories.booking_row(
+                    meeting_type,
+                    host,
+                    start,
+                    duration=SLOT_MINUTES,
+                    buffers=(0, 0),
                     attendee_name="Existing",
-                    attendee_email="existing@example.com",
-                    blocked_start=blocked.start,
-                    blocked_end=blocked.end,
                     manage_token_hash=f"existing-{host.pk}-{k}",
                 )
             )

@@ -18,7 +18,6 @@ HOSTS, DAYS, BOOKINGS, OUT_OF_OFFICE = 25, 60, 5000, 200
 def build(now):
     from tests import factories
     from wagtail_pmc_booking.models import Booking, OutOfOffice
-    from wagtail_pmc_booking.scheduling import blocked_range
 
     rng = random.Random(7)
     hosts = []
@@ -40,22 +39,7 @@ def build(now):
             start = day.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(
                 minutes=70 * (k % 18)
             )
-            blocked = blocked_range(
-                start, 30, host.buffer_before_minutes, host.buffer_after_minutes
-            )
-            bookings.append(
-                Booking(
-                    meeting_type=meeting,
-                    host=host,
-                    start=start,
-                    end=start + timedelta(minutes=30),
-                    duration_minutes=30,
-                    attendee_name="Bench",
-                    attendee_email="bench@example.com",
-                    blocked_start=blocked.start,
-                    blocked_end=blocked.end,
-                )
-            )
+            bookings.append(factories.booking_row(meeting, host, start, attendee_name="Bench"))
     Booking.objects.bulk_create(bookings, batch_size=1000)
     away = []
     for n in range(OUT_OF_OFFICE):
@@ -75,11 +59,25 @@ def build(now):
     return meeting
 
 
+def measure(run, repeat):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    run()
+    timings = []
+    for _ in range(repeat):
+        started = clock.perf_counter()
+        with CaptureQueriesContext(connection) as queries:
+            days = run()
+        timings.append((clock.perf_counter() - started) * 1000)
+    return days, timings, len(queries)
+
+
 def main():
     args, teardown = setup(__doc__)
     try:
         from django.db import connection
-        from django.test.utils import CaptureQueriesContext
+        from django.test import override_settings
 
         from wagtail_pmc_booking import availability
 
@@ -92,20 +90,19 @@ def main():
                 meeting, start_date=first, end_date=last, tz="America/New_York", duration=30
             )
 
-        run()
-        timings = []
-        for _ in range(args.repeat):
-            started = clock.perf_counter()
-            with CaptureQueriesContext(connection) as queries:
-                days = run()
-            timings.append((clock.perf_counter() - started) * 1000)
-        slots = sum(len(v) for v in days.values())
         print(f"database: {connection.vendor}")
         print(f"hosts={HOSTS} days={DAYS} bookings={BOOKINGS} out_of_office={OUT_OF_OFFICE}")
+        with override_settings(WAGTAIL_PMC_BOOKING={"SLOTS_CACHE_SECONDS": 0}):
+            days, timings, queries = measure(run, args.repeat)
+        slots = sum(len(v) for v in days.values())
         print(f"slots listed: {slots} over {len(days)} days")
-        print(f"median: {statistics.median(timings):.1f} ms")
-        print(f"p95:    {percentile(timings, 0.95):.1f} ms")
-        print(f"queries per listing: {len(queries)}")
+        print("computed (slot cache off):")
+        print(f"  median: {statistics.median(timings):.1f} ms")
+        print(f"  p95:    {percentile(timings, 0.95):.1f} ms")
+        print(f"  queries per listing: {queries}")
+        _, timings, queries = measure(run, args.repeat)
+        print("repeated within the minute (slot cache on, locmem):")
+        print(f"  median: {statistics.median(timings):.2f} ms  queries: {queries}")
     finally:
         teardown()
 

@@ -1,9 +1,17 @@
 """Small factories: tests build exactly the hosts and meeting types they talk about."""
 
 import itertools
+from datetime import timedelta
 
 from wagtail_pmc_booking import demo_data
-from wagtail_pmc_booking.models import AvailabilityWindow, Host, MeetingType, OutOfOffice
+from wagtail_pmc_booking.models import (
+    AvailabilityWindow,
+    Booking,
+    Host,
+    MeetingType,
+    OutOfOffice,
+)
+from wagtail_pmc_booking.scheduling import blocked_range
 
 _counter = itertools.count(1)
 
@@ -52,3 +60,31 @@ def make_meeting_type(*, hosts, **fields):
     meeting_type.hosts.set(hosts)
     meeting_type.save()  # ParentalManyToManyField writes on save
     return meeting_type
+
+
+def booking_row(meeting_type, host, start, *, duration=30, buffers=None, **fields):
+    """An unsaved confirmed ``Booking`` made behind ``booking.py``'s back.
+
+    For set-up the service would refuse or that must be fast (benchmarks, bulk data);
+    ``buffers`` is (before, after) in minutes, the host's own by default.
+    """
+    before, after = buffers or (host.buffer_before_minutes, host.buffer_after_minutes)
+    blocked = blocked_range(start, duration, before, after)
+    fields.setdefault("attendee_name", "Dana Scully")
+    fields.setdefault("attendee_email", "dana@example.com")
+    return Booking(
+        meeting_type=meeting_type,
+        host=host,
+        start=start,
+        end=start + timedelta(minutes=duration),
+        duration_minutes=duration,
+        blocked_start=blocked.start,
+        blocked_end=blocked.end,
+        **fields,
+    )
+
+
+def make_booking_row(meeting_type, host, start, **kwargs):
+    booking = booking_row(meeting_type, host, start, **kwargs)
+    booking.save()
+    return booking

@@ -1,6 +1,6 @@
 """The read service: slots from the database, in any timezone, in a fixed number of queries."""
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -8,8 +8,7 @@ import pytest
 from tests import factories
 from wagtail_pmc_booking import availability
 from wagtail_pmc_booking.exceptions import InvalidBookingRequest
-from wagtail_pmc_booking.models import Booking, OutOfOffice
-from wagtail_pmc_booking.scheduling import blocked_range
+from wagtail_pmc_booking.models import OutOfOffice
 
 IST = ZoneInfo("Asia/Kolkata")
 NY = ZoneInfo("America/New_York")
@@ -25,18 +24,7 @@ def local_starts(slots_by_day, tz):
 
 
 def confirm_booking(meeting_type, host, start, duration=30):
-    blocked = blocked_range(start, duration, host.buffer_before_minutes, host.buffer_after_minutes)
-    return Booking.objects.create(
-        meeting_type=meeting_type,
-        host=host,
-        start=start,
-        end=start + timedelta(minutes=duration),
-        duration_minutes=duration,
-        attendee_name="A",
-        attendee_email="a@example.com",
-        blocked_start=blocked.start,
-        blocked_end=blocked.end,
-    )
+    return factories.make_booking_row(meeting_type, host, start, duration=duration)
 
 
 def test_seed_monday_lists_every_half_hour_inside_both_windows(product_demo):

@@ -13,7 +13,6 @@ from wagtail_pmc_booking.availability import Pool
 from wagtail_pmc_booking.booking import BookingBusy
 from wagtail_pmc_booking.exceptions import SlotUnavailable
 from wagtail_pmc_booking.models import Booking
-from wagtail_pmc_booking.scheduling import blocked_range
 
 
 def race(count, attempt):
@@ -87,21 +86,11 @@ def test_the_database_refuses_an_overlapping_booking_that_bypasses_the_service(
 ):
     first = booking_service.book(product_demo, start=ist(13, 10), now=NOW, **ATTENDEE).booking
     start = first.start + timedelta(minutes=15)
-    blocked = blocked_range(start, 30, 10, 15)
 
     with pytest.raises(IntegrityError, match="pmc_booking_no_overlap"):
         with transaction.atomic():
-            Booking.objects.create(
-                meeting_type=product_demo,
-                host=seed_host,
-                start=start,
-                end=start + timedelta(minutes=30),
-                duration_minutes=30,
-                attendee_name="Sneaky",
-                attendee_email="sneaky@example.com",
-                blocked_start=blocked.start,
-                blocked_end=blocked.end,
-                manage_token_hash="x",
+            factories.make_booking_row(
+                product_demo, seed_host, start, attendee_name="Sneaky", manage_token_hash="x"
             )
     assert Booking.objects.count() == 1
 

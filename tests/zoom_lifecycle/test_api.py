@@ -1,13 +1,13 @@
 """``POST /v1/integrations/zoom/meetings`` exactly as API.md promises it."""
 
 import json
-from datetime import timedelta
 
 import pytest
 from huey.contrib.djhuey import HUEY
 
+from tests import factories
 from tests.zoom_lifecycle.conftest import at, fake_meetings_for, meeting_of
-from wagtail_pmc_booking.models import ApiKey, Booking, OutOfOffice
+from wagtail_pmc_booking.models import ApiKey, OutOfOffice
 from wagtail_pmc_booking.zoom.sandbox import reset_sandbox
 
 pytestmark = pytest.mark.urls("tests.zoom_lifecycle.urls")
@@ -36,17 +36,8 @@ def ask(client, key, booking_id, **fields):
 
 def unsynced_booking(meeting_type, start):
     """A booking no signal has told the Zoom lifecycle about yet."""
-    return Booking.objects.create(
-        meeting_type=meeting_type,
-        host=meeting_type.hosts.first(),
-        start=start,
-        end=start + timedelta(minutes=30),
-        duration_minutes=30,
-        attendee_name="Dana",
-        attendee_email="dana@example.com",
-        blocked_start=start,
-        blocked_end=start + timedelta(minutes=30),
-    )
+    host = meeting_type.hosts.first()
+    return factories.make_booking_row(meeting_type, host, start, buffers=(0, 0))
 
 
 def test_the_meeting_of_a_booking_is_returned_and_asking_again_returns_the_same(

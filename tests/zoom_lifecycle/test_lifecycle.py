@@ -4,6 +4,7 @@ from datetime import UTC, timedelta
 
 from django.core import mail
 
+from tests import factories
 from tests.zoom_lifecycle.conftest import at, fake_meetings_for, make_meeting_type, meeting_of
 from wagtail_pmc_booking.models import (
     Booking,
@@ -172,17 +173,7 @@ def test_a_host_out_of_office_gets_no_zoom_call_and_the_meeting_is_skipped(
     # Made behind booking.py's back: the slot check would refuse an out-of-office time.
     start = at(10)
     _away(host, start)
-    booking = Booking.objects.create(
-        meeting_type=meeting_type,
-        host=host,
-        start=start,
-        end=start + timedelta(minutes=30),
-        duration_minutes=30,
-        attendee_name="Dana",
-        attendee_email="dana@example.com",
-        blocked_start=start,
-        blocked_end=start + timedelta(minutes=30),
-    )
+    booking = factories.make_booking_row(meeting_type, host, start, buffers=(0, 0))
 
     outcome = meetings.sync_inline(booking)
 
