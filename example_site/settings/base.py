@@ -83,7 +83,6 @@ USE_I18N = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = SITE_DIR / "static-collected"
-STATICFILES_DIRS = [SITE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = SITE_DIR / "media"
 
