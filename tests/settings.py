@@ -16,6 +16,7 @@ LANGUAGE_CODE = "en"
 
 INSTALLED_APPS = [
     "wagtail_pmc_booking",
+    "tests.testapp",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -15,6 +15,9 @@ DEFAULTS = {
     # Absolute site URL used in emails and API answers ("https://example.com").
     "BASE_URL": "",
     "FROM_EMAIL": None,
+    # CSP ``frame-ancestors`` of the embeddable widget, e.g. "https://www.example.com";
+    # "*" lets any site embed it.
+    "EMBED_FRAME_ANCESTORS": "*",
     # Where the widget finds the REST API when its URL name cannot be reversed.
     "API_BASE_PATH": "/v1/",
     # Seconds a computed slot list is reused (0 turns the cache off); any change to

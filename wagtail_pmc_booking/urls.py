@@ -4,7 +4,7 @@
 
 from django.urls import path
 
-from . import views
+from . import embed, views
 
 app_name = "wagtail_pmc_booking"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("manage/<str:token>/reschedule/", views.manage_reschedule, name="manage_reschedule"),
     path("manage/<str:token>/cancel/", views.manage_cancel, name="manage_cancel"),
     path("rebook/", views.rebook, name="rebook"),
+    path("embed/<slug:slug>/", embed.embed_frame, name="embed_frame"),
 ]

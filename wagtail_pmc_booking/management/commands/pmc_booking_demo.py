@@ -111,7 +111,11 @@ class Command(BaseCommand):
         windows = spec.pop("windows")
         host, created = Host.objects.get_or_create(
             slug=spec.pop("slug"),
-            defaults={**spec, "durations": list(demo_data.SEED_DURATIONS)},
+            defaults={
+                **spec,
+                "durations": list(demo_data.SEED_DURATIONS),
+                "zoom_user": spec["email"],
+            },
         )
         if created:
             rows = [(day, s, e) for day, ranges in sorted(windows.items()) for s, e in ranges]
