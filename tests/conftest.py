@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.db import connection
 
 from tests import factories
@@ -21,6 +22,16 @@ def pytest_collection_modifyitems(config, items):
 def fresh_slot_cache():
     """Database rows roll back between tests; cached slot lists must not outlive them."""
     slot_cache.invalidate()
+
+
+@pytest.fixture
+def admin_access_group(db):
+    """What a site admin gives a host's account: admin access and no model permissions."""
+    group = Group.objects.create(name="Hosts")
+    group.permissions.add(
+        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    )
+    return group
 
 
 @pytest.fixture

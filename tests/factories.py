@@ -3,6 +3,8 @@
 import itertools
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
+
 from wagtail_pmc_booking import demo_data
 from wagtail_pmc_booking.models import (
     AvailabilityWindow,
@@ -88,3 +90,12 @@ def make_booking_row(meeting_type, host, start, **kwargs):
     booking = booking_row(meeting_type, host, start, **kwargs)
     booking.save()
     return booking
+
+
+def make_user(username, *groups, **fields):
+    """An account with password "pw" in ``groups``."""
+    user = get_user_model().objects.create_user(
+        username=username, email=f"{username}@example.com", password="pw", **fields
+    )
+    user.groups.add(*groups)
+    return user

@@ -3,29 +3,12 @@
 from datetime import date
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 
 from tests import factories
 from wagtail_pmc_booking.models import OutOfOffice
 
-
-def _user(username, *groups, **fields):
-    user = get_user_model().objects.create_user(
-        username=username, email=f"{username}@example.com", password="pw", **fields
-    )
-    user.groups.add(*groups)
-    return user
-
-
-@pytest.fixture
-def admin_access_group(db):
-    """What a site admin gives a host's account: admin access and no model permissions."""
-    group = Group.objects.create(name="Hosts")
-    group.permissions.add(
-        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
-    )
-    return group
+_user = factories.make_user
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
@@ -61,26 +60,12 @@ def assert_denied(response):
     assert response["Location"] == reverse("wagtailadmin_home")
 
 
-def make_user(username, *groups):
-    user = get_user_model().objects.create_user(
-        username=username, email=f"{username}@example.com", password="pw"
-    )
-    user.groups.add(*groups)
-    return user
+make_user = factories.make_user
 
 
 def add_meeting(booking, state, **fields):
     """A Zoom meeting record in a given state (what the sync would leave behind)."""
     return ZoomMeeting.objects.create(booking=booking, state=state, **fields)
-
-
-@pytest.fixture
-def admin_access_group(db):
-    group = Group.objects.create(name="Hosts")
-    group.permissions.add(
-        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
-    )
-    return group
 
 
 @pytest.fixture
