@@ -8,8 +8,6 @@ from django.contrib.auth.models import Group, Permission
 from tests import factories
 from wagtail_pmc_booking.models import OutOfOffice
 
-_user = factories.make_user
-
 
 @pytest.fixture
 def booking_managers_group(admin_access_group):
@@ -24,7 +22,7 @@ def booking_managers_group(admin_access_group):
 
 @pytest.fixture
 def owner(admin_access_group):
-    return _user("meera", admin_access_group)
+    return factories.make_user("meera", admin_access_group)
 
 
 @pytest.fixture
@@ -34,7 +32,7 @@ def owned_host(owner):
 
 @pytest.fixture
 def other_host(admin_access_group):
-    other = _user("ravi", admin_access_group)
+    other = factories.make_user("ravi", admin_access_group)
     return factories.make_seed_host(name="Ravi Iyer", slug="ravi", user=other)
 
 
@@ -53,12 +51,12 @@ def owner_client(client, owner, owned_host):
 
 @pytest.fixture
 def manager_client(client, booking_managers_group):
-    client.force_login(_user("manager", booking_managers_group))
+    client.force_login(factories.make_user("manager", booking_managers_group))
     return client
 
 
 @pytest.fixture
 def hostless_client(client, admin_access_group):
     """May log in to the admin but owns no host."""
-    client.force_login(_user("visitor", admin_access_group))
+    client.force_login(factories.make_user("visitor", admin_access_group))
     return client

@@ -60,9 +60,6 @@ def assert_denied(response):
     assert response["Location"] == reverse("wagtailadmin_home")
 
 
-make_user = factories.make_user
-
-
 def add_meeting(booking, state, **fields):
     """A Zoom meeting record in a given state (what the sync would leave behind)."""
     return ZoomMeeting.objects.create(booking=booking, state=state, **fields)
@@ -70,7 +67,7 @@ def add_meeting(booking, state, **fields):
 
 @pytest.fixture
 def owner(admin_access_group):
-    return make_user("meera", admin_access_group)
+    return factories.make_user("meera", admin_access_group)
 
 
 @pytest.fixture
@@ -86,7 +83,7 @@ def other_host(admin_access_group):
     return factories.make_host(
         name="Ravi Iyer",
         slug="ravi",
-        user=make_user("ravi", admin_access_group),
+        user=factories.make_user("ravi", admin_access_group),
         timezone="Europe/Berlin",
         windows=OPEN_ALL_WEEK,
         priority=3,
@@ -159,7 +156,7 @@ def manager_client(client, admin_access_group):
         *admin_access_group.permissions.all(),
         *Permission.objects.filter(content_type__app_label="wagtail_pmc_booking"),
     )
-    client.force_login(make_user("manager", group))
+    client.force_login(factories.make_user("manager", group))
     return client
 
 
@@ -173,12 +170,12 @@ def viewer_client(client, admin_access_group):
             content_type__app_label="wagtail_pmc_booking", codename="view_booking"
         ),
     )
-    client.force_login(make_user("viewer", group))
+    client.force_login(factories.make_user("viewer", group))
     return client
 
 
 @pytest.fixture
 def hostless_client(client, admin_access_group):
     """May log in to the admin but owns no host and holds no booking permission."""
-    client.force_login(make_user("visitor", admin_access_group))
+    client.force_login(factories.make_user("visitor", admin_access_group))
     return client
