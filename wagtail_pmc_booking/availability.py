@@ -17,7 +17,6 @@ from .exceptions import InvalidBookingRequest
 from .models import AvailabilityWindow, Booking, Host, MeetingType, OutOfOffice
 from .models.bookings import BookingStatus
 from .scheduling.rules import boundary, zone
-from .validators import available_timezones
 
 # Bookings this far either side of a range can still reach into it through buffers.
 _MARGIN = timedelta(days=1, hours=1)
@@ -135,14 +134,6 @@ def resolve_duration(meeting_type, duration):
             fields={"duration": [_("Choose one of the offered lengths.")]},
         )
     return duration
-
-
-def resolve_timezone(name):
-    if name not in available_timezones():
-        raise InvalidBookingRequest(
-            _("Unknown timezone."), fields={"timezone": [_("Use an IANA name like Europe/Berlin.")]}
-        )
-    return name
 
 
 def slot_query(meeting_type, duration, *, range_start, range_end, now=None):
