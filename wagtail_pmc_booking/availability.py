@@ -164,8 +164,21 @@ def local_day_range(first_date, last_date, tz):
     return boundary(first_date, time(0), tz), boundary(last_date + timedelta(days=1), time(0), tz)
 
 
-def list_slots(meeting_type, *, start_date, end_date, tz, duration=None, host_ids=None, now=None):
-    """Bookable slots between two local dates of ``tz``, keyed by the local date there."""
+def list_slots(
+    meeting_type,
+    *,
+    start_date,
+    end_date,
+    tz,
+    duration=None,
+    host_ids=None,
+    now=None,
+    exclude_booking_id=None,
+):
+    """Bookable slots between two local dates of ``tz``, keyed by the local date there.
+
+    ``exclude_booking_id`` frees that booking's own time (its attendee is moving it).
+    """
     duration = resolve_duration(meeting_type, duration)
     range_start, range_end = local_day_range(start_date, end_date, tz)
     slots = find_slots(
@@ -175,11 +188,21 @@ def list_slots(meeting_type, *, start_date, end_date, tz, duration=None, host_id
         range_end=range_end,
         host_ids=host_ids,
         now=now,
+        exclude_booking_id=exclude_booking_id,
     )
     return scheduling.slots_by_local_date(slots, tz)
 
 
-def find_slots(meeting_type, duration, *, range_start, range_end, host_ids=None, now=None):
+def find_slots(
+    meeting_type,
+    duration,
+    *,
+    range_start,
+    range_end,
+    host_ids=None,
+    now=None,
+    exclude_booking_id=None,
+):
     """Bookable slots starting in ``[range_start, range_end)``, as of ``now``.
 
     Without an explicit ``now`` the slots are computed as of the current minute, so
@@ -194,13 +217,17 @@ def find_slots(meeting_type, duration, *, range_start, range_end, host_ids=None,
             meeting_type, duration, range_start=range_start, range_end=range_end, now=now
         )
         pool = load_pool(
-            meeting_type, range_start=range_start, range_end=range_end, host_ids=host_ids
+            meeting_type,
+            range_start=range_start,
+            range_end=range_end,
+            host_ids=host_ids,
+            exclude_booking_id=exclude_booking_id,
         )
         mode = scheduling.pool_mode(meeting_type.assignment)
         return scheduling.pool_slots(offering(pool, duration), query, mode)
 
     hosts = tuple(sorted(host_ids)) if host_ids is not None else None
-    parts = (meeting_type.pk, duration, range_start, range_end, hosts, now)
+    parts = (meeting_type.pk, duration, range_start, range_end, hosts, now, exclude_booking_id)
     return slot_cache.cached(parts, compute)
 
 

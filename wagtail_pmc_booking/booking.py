@@ -273,14 +273,14 @@ def reschedule_options(booking, *, range_start, range_end, now=None):
     duration = booking.duration_minutes
     if not meeting_type.is_active or duration not in (meeting_type.durations or []):
         return []
-    pool = availability.load_pool(
-        meeting_type, range_start=range_start, range_end=range_end, exclude_booking_id=booking.pk
+    slots = availability.find_slots(
+        meeting_type,
+        duration,
+        range_start=range_start,
+        range_end=range_end,
+        now=now,
+        exclude_booking_id=booking.pk,
     )
-    query = availability.slot_query(
-        meeting_type, duration, range_start=range_start, range_end=range_end, now=now
-    )
-    mode = scheduling.pool_mode(meeting_type.assignment)
-    slots = scheduling.pool_slots(availability.offering(pool, duration), query, mode)
     return [slot for slot in slots if slot.start != booking.start]
 
 

@@ -106,3 +106,34 @@ def test_a_duration_the_meeting_type_does_not_offer_is_refused(client, product_d
 
 def test_no_key_is_needed(client, product_demo):
     assert slots(client).status_code == 200
+
+
+def monday_starts(response):
+    return [slot["start"][11:16] for slot in response.json()["slots"].get(MONDAY, [])]
+
+
+def test_a_booking_hides_its_neighbours_from_everyone_else(client, booked):
+    # The example booking is 11:00 IST with buffers 10/15: 10:30 and 11:30 collide with it.
+    starts = monday_starts(slots(client))
+    assert "10:30" not in starts and "11:00" not in starts and "11:30" not in starts
+
+
+def test_rescheduling_with_the_manage_token_frees_the_bookings_own_time(client, booked):
+    response = slots(client, rescheduling=booked["bookingId"], token=booked["manageToken"])
+    starts = monday_starts(response)
+    assert {"10:30", "11:00", "11:30"} <= set(starts)
+
+
+def test_rescheduling_needs_the_bookings_token_or_a_key(client, booked):
+    response = slots(client, rescheduling=booked["bookingId"])
+    assert_error(response, 401, "unauthorized")
+    response = slots(client, rescheduling=booked["bookingId"], token="a" * 40)
+    assert_error(response, 401, "unauthorized")
+
+
+def test_rescheduling_a_booking_of_another_meeting_type_is_refused(client, booked, seed_host):
+    factories.make_meeting_type(hosts=[seed_host], slug="other")
+    params = {"rescheduling": booked["bookingId"], "token": booked["manageToken"]}
+    response = slots(client, meetingType="other", **params)
+    assert_error(response, 400, "invalid_request")
+    assert "rescheduling" in response.json()["error"]["fields"]

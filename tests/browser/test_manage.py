@@ -87,6 +87,19 @@ def test_reschedule_from_the_emailed_link(
     shot(page, "old-link")
 
 
+def test_rescheduling_offers_the_times_next_to_the_current_booking(
+    page, visit, booking_page, monday_booking, mailoutbox, shot
+):
+    _, token = emailed_link(mailoutbox, "dana@example.com", "reschedule")
+    visit(widget_link(booking_page, token, "reschedule"))
+    old_start = monday_booking.start.astimezone(NEW_YORK)
+    open_day(page, old_start.date())
+    # Half an hour later collides with the booking's own buffers: free only for Dana.
+    expect(page.locator(".pmc-slots .pmc-time").first).to_be_visible()
+    assert clock(old_start + timedelta(minutes=30)) in times_shown(page)
+    shot(page, "neighbouring-times")
+
+
 def test_cancel_with_a_reason_then_rebook_in_one_click(
     page, visit, booking_page, product_demo, monday_booking, mailoutbox, shot
 ):

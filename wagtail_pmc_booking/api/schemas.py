@@ -149,6 +149,12 @@ class SlotsQuery(CamelSchema):
     timezone: TimezoneName | None = Field(None, description="Default: the first host's zone.")
     duration: QueryDuration | None = None
     host: Slug | None = None
+    rescheduling: Slug | None = Field(
+        None,
+        description="A booking being moved (bk_…): its own time is offered too. Needs its "
+        "manage ``token`` or an API key.",
+    )
+    token: Token | None = Field(None, description="The manage token of ``rescheduling``.")
 
 
 class AttendeeIn(CamelSchema):

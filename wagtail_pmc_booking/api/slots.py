@@ -8,7 +8,7 @@ from ninja import Query, Router
 
 from .. import availability
 from ..conf import booking_settings
-from ..exceptions import InvalidBookingRequest
+from ..exceptions import BookingCancelled, InvalidBookingRequest
 from . import lookups, presenters
 from .auth import OPTIONAL_KEY, public
 from .schemas import ErrorOut, SlotsOut, SlotsQuery
@@ -30,11 +30,26 @@ def check_range(start, end):
         )
 
 
+def rescheduled_booking(request, meeting_type, query):
+    """The booking whose attendee is choosing a new time, if the query names one."""
+    if not query.rescheduling:
+        return None
+    booking = lookups.booking_for(request, query.rescheduling, query.token)
+    if booking.meeting_type_id != meeting_type.pk:
+        raise InvalidBookingRequest(
+            _("That booking is for another meeting type."),
+            fields={"rescheduling": [_("Use the booking's own meeting type.")]},
+        )
+    if not booking.is_confirmed:
+        raise BookingCancelled()
+    return booking
+
+
 @router.get(
     "/slots",
     auth=public(),
     openapi_extra=OPTIONAL_KEY,
-    response={200: SlotsOut, frozenset({400, 401, 404, 413, 422, 429}): ErrorOut},
+    response={200: SlotsOut, frozenset({400, 401, 404, 409, 413, 422, 429}): ErrorOut},
     by_alias=True,
     operation_id="listSlots",
     summary="List bookable slots",
@@ -48,6 +63,7 @@ def list_slots(request, query: Query[SlotsQuery]):
     tz = query.timezone or availability.default_timezone(meeting_type)
     host_ids = [lookups.pool_host(meeting_type, query.host).pk] if query.host else None
     duration = availability.resolve_duration(meeting_type, query.duration)
+    moving = rescheduled_booking(request, meeting_type, query)
     days = availability.list_slots(
         meeting_type,
         start_date=query.start,
@@ -55,6 +71,7 @@ def list_slots(request, query: Query[SlotsQuery]):
         tz=tz,
         duration=duration,
         host_ids=host_ids,
+        exclude_booking_id=moving.pk if moving else None,
     )
     # A month holds hundreds of slots: the answer is built as plain JSON here rather than
     # validated object by object (the schema above still documents it exactly).

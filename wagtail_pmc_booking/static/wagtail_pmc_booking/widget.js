@@ -233,7 +233,6 @@ class BookingWidget {
       h("p.pmc-label", label), h("p.pmc-when", when(b, this.tz)), h("p.pmc-muted", note));
   }
 
-  // == Day and time ==
 
   pick(notice) {
     const head = this.heading(this.mode === "reschedule" ? S.rescheduleTitle : S.pickTitle);
@@ -323,6 +322,7 @@ class BookingWidget {
         query: {
           meetingType: this.mt.slug, start: first < today ? today : first, end: addDays(`${addMonths(first, 1)}-01`, -1),
           timezone: this.tz, duration: this.duration, host: this.cfg.host,
+          ...(this.mode == "reschedule" && { rescheduling: this.current.bookingId, token: this.token }),
         },
       });
       if (seq !== this.seq) return;
@@ -419,7 +419,6 @@ class BookingWidget {
     return this.card(label, { start: this.slot.start, end }, zoneLabel(this.tz));
   }
 
-  // == Booking ==
 
   form() {
     const a = this.attendee || {};
@@ -486,7 +485,6 @@ class BookingWidget {
     this.pick(S.taken);
   }
 
-  // == Reschedule, cancel, rebook ==
 
   async act(button, action, body, then) {
     button.disabled = true;
@@ -540,7 +538,6 @@ class BookingWidget {
     this.say(S.cancelled);
   }
 
-  // == Confirmation ==
 
   /** The page's own manage routes when it has them, else the API's links. */
   manageLinks(b) {
