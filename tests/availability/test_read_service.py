@@ -23,19 +23,18 @@ def local_starts(slots_by_day, tz):
     }
 
 
+def slots_between(meeting_type, first, last, tz="Asia/Kolkata", duration=30):
+    return availability.list_slots(
+        meeting_type, start_date=first, end_date=last, tz=tz, duration=duration, now=NOW
+    )
+
+
 def confirm_booking(meeting_type, host, start, duration=30):
     return factories.make_booking_row(meeting_type, host, start, duration=duration)
 
 
 def test_seed_monday_lists_every_half_hour_inside_both_windows(product_demo):
-    days = availability.list_slots(
-        product_demo,
-        start_date=date(2026, 4, 13),
-        end_date=date(2026, 4, 13),
-        tz="Asia/Kolkata",
-        duration=30,
-        now=NOW,
-    )
+    days = slots_between(product_demo, date(2026, 4, 13), date(2026, 4, 13))
     monday = local_starts(days, IST)[date(2026, 4, 13)]
     assert monday[:3] == ["09:00", "09:30", "10:00"]
     assert "12:00" in monday and "12:30" not in monday
@@ -45,14 +44,7 @@ def test_seed_monday_lists_every_half_hour_inside_both_windows(product_demo):
 
 
 def test_whole_day_out_of_office_hides_the_day_and_blocked_window_hides_afternoon(product_demo):
-    days = availability.list_slots(
-        product_demo,
-        start_date=date(2026, 4, 20),
-        end_date=date(2026, 4, 26),
-        tz="Asia/Kolkata",
-        duration=30,
-        now=NOW,
-    )
+    days = slots_between(product_demo, date(2026, 4, 20), date(2026, 4, 26))
     local = local_starts(days, IST)
     assert date(2026, 4, 22) not in local
     assert local[date(2026, 4, 24)] == ["09:00", "09:30", "10:00", "10:30", "11:00", "13:30"]
@@ -61,40 +53,19 @@ def test_whole_day_out_of_office_hides_the_day_and_blocked_window_hides_afternoo
 
 def test_global_out_of_office_blocks_every_host(product_demo):
     OutOfOffice.objects.create(start_date=date(2026, 4, 13), end_date=date(2026, 4, 13))
-    days = availability.list_slots(
-        product_demo,
-        start_date=date(2026, 4, 13),
-        end_date=date(2026, 4, 14),
-        tz="Asia/Kolkata",
-        duration=30,
-        now=NOW,
-    )
+    days = slots_between(product_demo, date(2026, 4, 13), date(2026, 4, 14))
     assert list(days) == [date(2026, 4, 14)]
 
 
 def test_disabled_out_of_office_is_ignored(product_demo, seed_host):
     seed_host.out_of_office.filter(reason="Travel Day").update(is_enabled=False)
-    days = availability.list_slots(
-        product_demo,
-        start_date=date(2026, 4, 22),
-        end_date=date(2026, 4, 22),
-        tz="Asia/Kolkata",
-        duration=30,
-        now=NOW,
-    )
+    days = slots_between(product_demo, date(2026, 4, 22), date(2026, 4, 22))
     assert date(2026, 4, 22) in days
 
 
 def test_booking_blocks_its_neighbours_through_buffers(product_demo, seed_host):
     confirm_booking(product_demo, seed_host, datetime(2026, 4, 13, 10, 0, tzinfo=IST))
-    days = availability.list_slots(
-        product_demo,
-        start_date=date(2026, 4, 13),
-        end_date=date(2026, 4, 13),
-        tz="Asia/Kolkata",
-        duration=30,
-        now=NOW,
-    )
+    days = slots_between(product_demo, date(2026, 4, 13), date(2026, 4, 13))
     monday = local_starts(days, IST)[date(2026, 4, 13)]
     # [09:50, 10:45) is taken; 09:30's block [09:20, 10:15) and 10:30's [10:20, 11:15) hit it.
     assert monday[:2] == ["09:00", "11:00"]
@@ -104,26 +75,12 @@ def test_cancelled_booking_frees_its_slot(product_demo, seed_host):
     booking = confirm_booking(product_demo, seed_host, datetime(2026, 4, 13, 10, 0, tzinfo=IST))
     booking.status = "cancelled"
     booking.save()
-    days = availability.list_slots(
-        product_demo,
-        start_date=date(2026, 4, 13),
-        end_date=date(2026, 4, 13),
-        tz="Asia/Kolkata",
-        duration=30,
-        now=NOW,
-    )
+    days = slots_between(product_demo, date(2026, 4, 13), date(2026, 4, 13))
     assert "10:00" in local_starts(days, IST)[date(2026, 4, 13)]
 
 
 def test_slots_are_keyed_by_attendee_local_date(product_demo):
-    days = availability.list_slots(
-        product_demo,
-        start_date=date(2026, 4, 13),
-        end_date=date(2026, 4, 13),
-        tz="America/New_York",
-        duration=30,
-        now=NOW,
-    )
+    days = slots_between(product_demo, date(2026, 4, 13), date(2026, 4, 13), tz="America/New_York")
     # Monday in New York is Monday evening / Tuesday morning in Kolkata.
     assert list(days) == [date(2026, 4, 13)]
     for slot in days[date(2026, 4, 13)]:
@@ -158,42 +115,21 @@ def test_the_same_slots_whatever_zone_renders_them(product_demo):
 
 def test_duration_the_meeting_type_does_not_offer_is_refused(product_demo):
     with pytest.raises(InvalidBookingRequest) as excinfo:
-        availability.list_slots(
-            product_demo,
-            start_date=date(2026, 4, 13),
-            end_date=date(2026, 4, 13),
-            tz="UTC",
-            duration=20,
-            now=NOW,
-        )
+        slots_between(product_demo, date(2026, 4, 13), date(2026, 4, 13), tz="UTC", duration=20)
     assert "duration" in excinfo.value.fields
 
 
 def test_host_that_does_not_offer_the_duration_shows_no_slots(product_demo, seed_host):
     seed_host.durations = [30]
     seed_host.save()
-    days = availability.list_slots(
-        product_demo,
-        start_date=date(2026, 4, 13),
-        end_date=date(2026, 4, 13),
-        tz="UTC",
-        duration=60,
-        now=NOW,
-    )
+    days = slots_between(product_demo, date(2026, 4, 13), date(2026, 4, 13), tz="UTC", duration=60)
     assert days == {}
 
 
 def test_collective_shows_only_times_when_every_host_is_free(seed_host):
     other = factories.make_host(windows={0: [(time(11, 0), time(13, 0))]})
     meeting = factories.make_meeting_type(hosts=[seed_host, other], assignment="collective")
-    days = availability.list_slots(
-        meeting,
-        start_date=date(2026, 4, 13),
-        end_date=date(2026, 4, 13),
-        tz="Asia/Kolkata",
-        duration=30,
-        now=NOW,
-    )
+    days = slots_between(meeting, date(2026, 4, 13), date(2026, 4, 13))
     assert local_starts(days, IST)[date(2026, 4, 13)] == ["11:00", "11:30", "12:00"]
     assert all(len(s.host_ids) == 2 for s in days[date(2026, 4, 13)])
 
@@ -201,14 +137,7 @@ def test_collective_shows_only_times_when_every_host_is_free(seed_host):
 def test_round_robin_shows_the_union_of_hosts(seed_host):
     other = factories.make_host(windows={5: [(time(9, 0), time(10, 0))]})
     meeting = factories.make_meeting_type(hosts=[seed_host, other], assignment="round_robin")
-    days = availability.list_slots(
-        meeting,
-        start_date=date(2026, 4, 11),
-        end_date=date(2026, 4, 13),
-        tz="Asia/Kolkata",
-        duration=30,
-        now=NOW,
-    )
+    days = slots_between(meeting, date(2026, 4, 11), date(2026, 4, 13))
     assert local_starts(days, IST)[date(2026, 4, 11)] == ["09:00", "09:30"]
     assert date(2026, 4, 13) in days
 
@@ -244,12 +173,5 @@ def test_slot_listing_uses_a_fixed_number_of_queries(db, django_assert_max_num_q
     for host in hosts:
         confirm_booking(meeting, host, datetime(2026, 4, 14, 10, 0, tzinfo=IST))
     with django_assert_max_num_queries(5):
-        days = availability.list_slots(
-            meeting,
-            start_date=date(2026, 4, 6),
-            end_date=date(2026, 6, 4),
-            tz="Europe/Berlin",
-            duration=30,
-            now=NOW,
-        )
+        days = slots_between(meeting, date(2026, 4, 6), date(2026, 6, 4), tz="Europe/Berlin")
     assert len(days) > 30
