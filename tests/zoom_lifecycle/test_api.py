@@ -85,6 +85,20 @@ def test_a_new_topic_or_length_updates_the_meeting_once(client, fake_zoom, book,
     assert len(fake_zoom.calls_to(*PATCH)) == 1
     (made,) = fake_meetings_for(fake_zoom, booking)
     assert (made["topic"], made["duration"]) == ("Roadmap review", 45)
+    record = meeting_of(booking)
+    assert (record.topic_override, record.duration_override) == ("Roadmap review", 45)
+
+
+def test_a_topic_given_before_any_meeting_exists_is_used_to_create_it(
+    client, fake_zoom, meeting_type, zoom_key
+):
+    booking = unsynced_booking(meeting_type, at(10))
+
+    response = ask(client, zoom_key, booking.public_id, topic="Kick-off")
+
+    assert response.status_code == 200
+    (made,) = fake_meetings_for(fake_zoom, booking)
+    assert made["topic"] == "Kick-off"
 
 
 def test_a_new_topic_lasts_until_the_booking_changes(client, fake_zoom, book, reschedule, zoom_key):

@@ -34,6 +34,13 @@ class ZoomMeeting(models.Model):
         help_text=_("The booking revision Zoom last reflected."),
     )
     is_sandbox = models.BooleanField(_("sandbox"), default=False)
+    # Topic and length asked for through the API; they hold for one booking revision,
+    # so a reschedule brings the meeting back in line with the booking.
+    topic_override = models.CharField(_("topic set through the API"), max_length=200, blank=True)
+    duration_override = models.PositiveSmallIntegerField(
+        _("length set through the API"), null=True, blank=True
+    )
+    override_sequence = models.IntegerField(null=True, blank=True, editable=False)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)

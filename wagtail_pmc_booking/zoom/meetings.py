@@ -229,25 +229,12 @@ def alternative_hosts(booking, zoom_user):
     return users
 
 
-def meeting_overrides(booking):
-    """Topic and length set through the API for the booking's current revision.
-
-    They are kept in the audit trail (the request is recorded there anyway) and end with
-    the revision: a reschedule brings the meeting back to the booking.
-    """
-    event = (
-        BookingEvent.objects.filter(
-            booking_id=booking.pk,
-            kind=EventKind.MEETING_UPDATED,
-            data__override=True,
-            data__sequence=booking.sequence,
-        )
-        .order_by("-pk")
-        .first()
-    )
-    if event is None:
+def meeting_overrides(booking, record):
+    """Topic and length set through the API for the booking's current revision."""
+    if record is None or record.override_sequence != booking.sequence:
         return {}
-    return {k: v for k, v in event.data.items() if k in ("topic", "duration") and v is not None}
+    found = {"topic": record.topic_override or None, "duration": record.duration_override}
+    return {key: value for key, value in found.items() if value is not None}
 
 
 def meeting_request(booking, record, zoom_user, *, new):
@@ -260,7 +247,7 @@ def meeting_request(booking, record, zoom_user, *, new):
     passcode = None
     if meeting_type.zoom_passcode:
         passcode = record.passcode or (generate_passcode() if new else None)
-    overrides = meeting_overrides(booking)
+    overrides = meeting_overrides(booking, record)
     return {
         "topic": overrides.get("topic") or meeting_topic(booking),
         "start_time": booking.start,
@@ -819,7 +806,7 @@ def _set_overrides(booking, record, topic, duration):
     current = {
         "topic": meeting_topic(booking),
         "duration": booking.duration_minutes,
-        **meeting_overrides(booking),
+        **meeting_overrides(booking, record),
     }
     wanted = {
         "topic": current["topic"] if topic is None else topic,
@@ -827,16 +814,22 @@ def _set_overrides(booking, record, topic, duration):
     }
     if wanted == current:
         return
+    if record is None:
+        record, _created = ZoomMeeting.objects.get_or_create(booking=booking)
+    _save(
+        record,
+        topic_override=wanted["topic"],
+        duration_override=wanted["duration"],
+        override_sequence=booking.sequence,
+        synced_sequence=None,
+    )
     _event(
         booking,
         EventKind.MEETING_UPDATED,
         _("Zoom meeting topic or length set through the API."),
-        override=True,
         sequence=booking.sequence,
         **wanted,
     )
-    if record is not None:
-        _save(record, synced_sequence=None)
 
 
 def resync_now(booking):
