@@ -12,13 +12,15 @@ from huey.contrib.djhuey import db_task
 
 from . import signals
 from .models import Booking, BookingEvent, Host
-from .models.bookings import EventKind
+from .models.bookings import BookingStatus, EventKind
 from .notifications import emails
 
 logger = logging.getLogger(__name__)
 
 # The email a host gets when a reschedule hands their booking to another host.
 RELEASED = "released"
+# The attendee's email when the Zoom meeting is made after the booking's own email.
+MEETING_READY = "meeting_ready"
 EMAIL_RETRIES = 5
 EMAIL_RETRY_DELAY = 60
 
@@ -51,6 +53,14 @@ def booking_committed(booking_pk, change):
             send_booking_email(booking.pk, subject, booking.sequence, host_pk=host_pk)
         except Exception:
             logger.exception("Could not queue the %s email of booking %s", subject, booking_pk)
+
+
+def meeting_ready(booking_pk):
+    """Queue the attendee's "your Zoom link is ready" email for a confirmed booking."""
+    confirmed = Booking.objects.filter(pk=booking_pk, status=BookingStatus.CONFIRMED)
+    booking = confirmed.only("sequence").first()
+    if booking is not None:
+        send_booking_email(booking_pk, MEETING_READY, booking.sequence)
 
 
 def _released_hosts(booking):

@@ -21,9 +21,10 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.core.cache import cache
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -451,13 +452,15 @@ def _event(booking, kind, message, **data):
     )
 
 
-def sync_meeting(booking, *, budget=None, force=False, client=None, now=None):
+def sync_meeting(booking, *, budget=None, force=False, client=None, now=None, announce=True):
     """Reconcile one booking's meeting; returns what it did as an ``Outcome``.
 
     ``force`` ignores the retry time (a booking change, "resync now"); ``budget`` caps
     the time spent on Zoom (web requests); ``client`` replaces the configured backend
     for new meetings (the sandbox for ``pmc_test_`` keys). Zoom errors are recorded on
-    the meeting and in the audit trail, never raised.
+    the meeting and in the audit trail, never raised. ``announce``: a meeting made here
+    is emailed to the attendee (off only right after a booking change, whose own email
+    carries the link).
     """
     booking_pk = booking.pk if isinstance(booking, Booking) else booking
     with booking_lock(booking_pk) as acquired:
@@ -482,13 +485,13 @@ def sync_meeting(booking, *, budget=None, force=False, client=None, now=None):
                 rejected = credentials_rejected()
                 if rejected:
                     return Outcome(current.public_id, PAUSED, error=rejected)
-            outcome = _attempt(current, record, desired, chosen, moment)
+            outcome = _attempt(current, record, desired, chosen, moment, announce)
             if outcome.action == FAILED:
                 return outcome
         return outcome
 
 
-def _attempt(booking, record, desired, client, now):
+def _attempt(booking, record, desired, client, now, announce):
     if record is None:
         record = ZoomMeeting.objects.get_or_create(booking_id=booking.pk)[0]
     # Counted before Zoom is called: if this attempt dies with Zoom having created the
@@ -510,6 +513,8 @@ def _attempt(booking, record, desired, client, now):
         return _failed(booking, record, exc, now)
     if not client.is_sandbox and action in (CREATED, UPDATED):
         cache.delete(_rejected_key())
+    if announce and action == CREATED:
+        transaction.on_commit(partial(_announce, booking.pk))
     logger.info("Zoom meeting of booking %s: %s", booking.public_id, action)
     return Outcome(booking.public_id, action)
 
@@ -748,9 +753,21 @@ def schedule_retry(booking_pk, when):
         logger.exception("Could not queue the Zoom retry of booking %s", booking_pk)
 
 
-def sync_inline(booking):
+def _announce(booking_pk):
+    """The attendee's email with a join link that arrived after their booking's email."""
+    from .. import tasks
+
+    tasks.meeting_ready(booking_pk)
+
+
+def sync_inline(booking, *, announce=True):
     """Right after a booking change: try within ``ZOOM_INLINE_BUDGET_SECONDS``, else queue."""
-    outcome = sync_meeting(booking, budget=booking_settings.ZOOM_INLINE_BUDGET_SECONDS, force=True)
+    outcome = sync_meeting(
+        booking,
+        budget=booking_settings.ZOOM_INLINE_BUDGET_SECONDS,
+        force=True,
+        announce=announce,
+    )
     if outcome.retry_at is not None:
         booking_pk = booking.pk if isinstance(booking, Booking) else booking
         schedule_retry(booking_pk, outcome.retry_at)

@@ -26,6 +26,7 @@ def sync_after_commit(sender, *, change=None, booking_pk=None, booking=None, **k
     if pk is None:
         return
     try:
-        meetings.sync_inline(pk)
+        # The booking's own email follows and carries the link: no separate announcement.
+        meetings.sync_inline(pk, announce=False)
     except Exception:
         logger.exception("Zoom sync after the %s of booking %s failed", change, pk)

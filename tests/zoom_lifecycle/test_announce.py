@@ -1,0 +1,53 @@
+"""An attendee whose Zoom link came after their confirmation gets it by email."""
+
+from django.core import mail
+
+from tests.zoom_lifecycle.conftest import at, meeting_of
+from wagtail_pmc_booking.zoom import meetings
+
+
+def attendee_emails(booking):
+    return [m for m in mail.outbox if booking.attendee_email in " ".join(m.to)]
+
+
+def test_a_meeting_made_in_time_is_in_the_confirmation_and_sent_once(fake_zoom, book):
+    booking = book(at(10))
+
+    (confirmation,) = attendee_emails(booking)
+    assert meeting_of(booking).join_url in confirmation.body
+
+
+def test_a_meeting_made_after_an_outage_is_emailed_to_the_attendee_only(
+    fake_zoom, book, django_capture_on_commit_callbacks
+):
+    fake_zoom.set_fault("500")
+    booking = book(at(10))
+    (confirmation,) = attendee_emails(booking)
+    sent_before = len(mail.outbox)
+    fake_zoom.clear_faults()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = meetings.sync_meeting(booking, force=True)
+
+    assert outcome.action == meetings.CREATED
+    join_url = meeting_of(booking).join_url
+    assert join_url and join_url not in confirmation.body
+    new = mail.outbox[sent_before:]
+    assert [m.to for m in new] == [confirmation.to]
+    assert new[0].subject.startswith("Your Zoom link")
+    assert join_url in new[0].body and meeting_of(booking).passcode in new[0].body
+
+
+def test_a_cancelled_booking_gets_no_zoom_link_email(
+    fake_zoom, book, cancel, django_capture_on_commit_callbacks
+):
+    fake_zoom.set_fault("500")
+    booking = book(at(10))
+    cancel(booking)
+    sent_before = len(mail.outbox)
+    fake_zoom.clear_faults()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        meetings.sync_meeting(booking, force=True)
+
+    assert not any(m.subject.startswith("Your Zoom link") for m in mail.outbox[sent_before:])
