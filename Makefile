@@ -26,6 +26,7 @@ chromium:
 
 demo: $(STAMP)
 	$(MANAGE) migrate --noinput
+	$(MANAGE) createcachetable
 	$(MANAGE) pmc_booking_demo
 	@echo "Starting the Huey consumer and the site on http://$(HOST):$(PORT)/ (admin: /admin/)"
 	$(MANAGE) run_huey --quiet & HUEY_PID=$$!; \

@@ -8,6 +8,15 @@ SECRET_KEY = "dev-only-insecure-key-change-me"
 ALLOWED_HOSTS = ["*"]
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
+# The web process and the Huey consumer share the Zoom token, sync locks and the slot
+# cache, so the demo needs a cache both processes see (production uses Redis).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "pmc_demo_cache",
+    }
+}
+
 HUEY = {
     "huey_class": "huey.SqliteHuey",
     "name": "pmc-demo",
