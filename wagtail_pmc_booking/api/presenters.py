@@ -73,10 +73,15 @@ def booking_created_out(booking, urls, manage_token):
     return schemas.BookingCreatedOut(**booking_fields(booking, urls), manage_token=manage_token)
 
 
-def slot_out(slot, tz):
-    """A slot in the attendee's zone, so its offset is the one they live in."""
+def in_zone(slot, tz):
+    """A slot's start and end in the attendee's zone, so the offsets are theirs."""
     zone = zoneinfo.ZoneInfo(tz) if isinstance(tz, str) else tz
-    return schemas.SlotOut(start=slot.start.astimezone(zone), end=slot.end.astimezone(zone))
+    return slot.start.astimezone(zone), slot.end.astimezone(zone)
+
+
+def slot_out(slot, tz):
+    start, end = in_zone(slot, tz)
+    return schemas.SlotOut(start=start, end=end)
 
 
 def iso(instant):
@@ -87,5 +92,5 @@ def iso(instant):
 
 def slot_json(slot, tz):
     """A slot as plain JSON-ready data in the attendee zone, for answers with many slots."""
-    zone = zoneinfo.ZoneInfo(tz) if isinstance(tz, str) else tz
-    return {"start": iso(slot.start.astimezone(zone)), "end": iso(slot.end.astimezone(zone))}
+    start, end = in_zone(slot, tz)
+    return {"start": iso(start), "end": iso(end)}
