@@ -121,11 +121,13 @@ def book(
     host=None,
     now=None,
     actor="attendee",
+    sandbox=False,
 ):
     """Book ``start`` if the listing would offer it right now, else ``SlotUnavailable``.
 
     ``host`` asks for one host of the meeting type; without it the assignment policy
     picks among the hosts free at that time (``collective`` books all of them).
+    ``sandbox`` marks a booking made with a ``pmc_test_`` key: Zoom sandbox for life.
     """
     now = now or timezone.now()
     errors = {}
@@ -145,7 +147,9 @@ def book(
             )
         pool, free = _free_hosts(meeting_type, hosts, start, duration, now, host=host)
         host_ids = _assign(meeting_type, pool, free, start, host=host)
-        booking = _create(meeting_type, pool, host_ids, start, duration, attendee, actor)
+        booking = _create(
+            meeting_type, pool, host_ids, start, duration, attendee, actor, sandbox=sandbox
+        )
         return BookingResult(booking, manage_token_for(booking))
 
     return _write(write)
@@ -595,7 +599,7 @@ def opened_before_cancel(booking, token):
     return isinstance(token, str) and token.isascii() and hashes_match(previous, token)
 
 
-def _create(meeting_type, pool, host_ids, start, duration, attendee, actor):
+def _create(meeting_type, pool, host_ids, start, duration, attendee, actor, *, sandbox=False):
     primary, *co_hosts = host_ids
     blocked = _blocked(pool, primary, start, duration)
     booking = Booking(
@@ -610,6 +614,7 @@ def _create(meeting_type, pool, host_ids, start, duration, attendee, actor):
         notes=attendee.notes,
         blocked_start=blocked.start,
         blocked_end=blocked.end,
+        is_sandbox=sandbox,
     )
     _rotate_token(booking)
     booking.save(force_insert=True)

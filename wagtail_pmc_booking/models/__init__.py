@@ -1,4 +1,4 @@
-from .api_keys import ApiKey
+from .api_keys import ApiKey, IdempotencyKey
 from .bookings import Booking, BookingEvent
 from .hosts import AvailabilityWindow, Host
 from .meeting_types import MeetingType
@@ -15,6 +15,7 @@ __all__ = [
     "BookingPage",
     "BookingPageMixin",
     "Host",
+    "IdempotencyKey",
     "MeetingType",
     "OutOfOffice",
     "ZoomDefaults",

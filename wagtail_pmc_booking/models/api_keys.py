@@ -74,3 +74,27 @@ class ApiKey(models.Model):
 
     def has_scope(self, scope):
         return scope in self.scopes
+
+
+class IdempotencyKey(models.Model):
+    """An ``Idempotency-Key`` a client sent with ``POST /v1/bookings`` and what it made.
+
+    The same key with the same body answers the first booking; another body is refused.
+    Rows older than ``IDEMPOTENCY_KEY_TTL`` are purged by a periodic task.
+    """
+
+    api_key = models.ForeignKey(ApiKey, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    booking = models.ForeignKey(
+        "wagtail_pmc_booking.Booking", on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["api_key", "key"], name="pmc_idempotency_key_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.api_key_id} {self.key}"

@@ -56,6 +56,18 @@ class Booking(models.Model):
         _("attendee timezone"), max_length=64, default="UTC", validators=[validate_timezone]
     )
     notes = models.TextField(_("notes"), blank=True)
+    # Made with a ``pmc_test_`` API key: Zoom sandbox for life, seen only by test keys.
+    is_sandbox = models.BooleanField(_("sandbox"), default=False, editable=False)
+    # The cancelled booking whose rebook offer made this one: an offer is used once.
+    rebooked_from = models.OneToOneField(
+        "self",
+        verbose_name=_("rebooked from"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="rebooked_as",
+    )
     status = models.CharField(
         _("status"),
         max_length=16,
