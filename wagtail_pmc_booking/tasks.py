@@ -17,8 +17,6 @@ from .notifications import emails
 
 logger = logging.getLogger(__name__)
 
-# The email a host gets when a reschedule hands their booking to another host.
-RELEASED = "released"
 # The attendee's email when the Zoom meeting is made after the booking's own email.
 MEETING_READY = "meeting_ready"
 EMAIL_RETRIES = 5
@@ -44,10 +42,7 @@ def booking_committed(booking_pk, change):
     booking = Booking.objects.filter(pk=booking_pk).only("pk", "sequence", "host_id").first()
     if booking is None:
         return
-    hosts = [booking.host_id, *booking.co_hosts.values_list("pk", flat=True)]
-    emails_owed = [(None, change)] + [(host_pk, change) for host_pk in hosts]
-    if change == "rescheduled":
-        emails_owed += [(host_pk, RELEASED) for host_pk in _released_hosts(booking)]
+    emails_owed = [(None, change), *_host_emails(booking, change)]
     for host_pk, subject in emails_owed:
         try:
             send_booking_email(booking.pk, subject, booking.sequence, host_pk=host_pk)
@@ -63,14 +58,29 @@ def meeting_ready(booking_pk):
         send_booking_email(booking_pk, MEETING_READY, booking.sequence)
 
 
-def _released_hosts(booking):
-    """Hosts this revision took the booking away from: their calendars must drop it."""
+def _host_emails(booking, change):
+    """``(host pk, change)`` of each host's email: a handover is news to both hosts.
+
+    When a reschedule changed the host, the new host is told of a new booking and the
+    former one, unless still a co-host, gets the email that cancels their copy.
+    """
+    hosts = [booking.host_id, *booking.co_hosts.values_list("pk", flat=True)]
+    former = _former_host(booking) if change == "rescheduled" else None
+    if former is None:
+        return [(host_pk, change) for host_pk in hosts]
+    owed = [(host_pk, "created" if host_pk == booking.host_id else change) for host_pk in hosts]
+    if former not in hosts:
+        owed.append((former, emails.RELEASED))
+    return owed
+
+
+def _former_host(booking):
+    """The host this revision took the booking away from, or None if it kept its host."""
     events = BookingEvent.objects.filter(booking_id=booking.pk, kind=EventKind.REASSIGNED)
-    return [
-        event.data["from_host_id"]
-        for event in events.only("data")
-        if event.data.get("sequence") == booking.sequence and "from_host_id" in event.data
-    ]
+    for event in events.only("data"):
+        if event.data.get("sequence") == booking.sequence and "from_host_id" in event.data:
+            return event.data["from_host_id"]
+    return None
 
 
 # Emails ---------------------------------------------------------------------------------

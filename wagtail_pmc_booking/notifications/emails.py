@@ -2,14 +2,20 @@
 
 Templates live in ``wagtail_pmc_booking/emails/``: ``attendee_subject.txt``,
 ``attendee.txt``, ``attendee.html`` and the same for ``host``; each sees ``change``
-("created", "rescheduled", "cancelled", or for a host a reschedule moved the booking
-away from, "released"). They are rendered in the recipient's zone,
+("created", "rescheduled", "cancelled", "meeting_ready", or for a host a reschedule
+moved the booking away from, "released"). They are rendered in the recipient's zone,
 so ``{{ booking.start|date:"H:i" }}`` is the attendee's time in the attendee's copy.
+A "released" email sees the booking as that host last knew it: their time, them as host.
+
+Every header is built from cleaned values: a control character in a stored name must
+never make a message unsendable or smuggle in a header.
 """
 
+import copy
+import re
 import zoneinfo
-from datetime import datetime
-from email.utils import formataddr
+from datetime import datetime, timedelta
+from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -26,28 +32,33 @@ HOST = "host"
 # A reschedule gave the booking to another host: the former host's copy cancels it.
 RELEASED = "released"
 TEMPLATE_DIR = "wagtail_pmc_booking/emails"
+# C0 and C1 controls, DEL and the Unicode line/paragraph separators: all break headers.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 
 
 def build_message(booking, change, *, host=None, now=None):
     """The email telling ``host`` (or the attendee, when None) about ``change``."""
     audience = HOST if host is not None else ATTENDEE
     recipient_tz = host.timezone if host is not None else booking.attendee_timezone
-    co_hosts = list(booking.co_hosts.all())
+    if change == RELEASED:
+        booking, co_hosts = _as_released(booking, host), []
+    else:
+        co_hosts = list(booking.co_hosts.all())
     context = _context(booking, change, audience, host, co_hosts, recipient_tz, now)
     prefix = f"{TEMPLATE_DIR}/{audience}"
     with timezone.override(zoneinfo.ZoneInfo(recipient_tz)):
-        subject = " ".join(render_to_string(f"{prefix}_subject.txt", context).split())
+        subject = one_line(render_to_string(f"{prefix}_subject.txt", context))
         text = render_to_string(f"{prefix}.txt", context)
         html = render_to_string(f"{prefix}.html", context)
+    attendee = address(booking.attendee_name, booking.attendee_email)
     if host is not None:
-        to, reply_to = formataddr((host.name, host.email)), booking.attendee_email
+        to, reply_to = address(host.name, host.email), attendee
     else:
-        to = formataddr((booking.attendee_name, booking.attendee_email))
-        reply_to = booking.host.email
+        to, reply_to = attendee, address(booking.host.name, booking.host.email)
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
-        from_email=booking_settings.FROM_EMAIL or settings.DEFAULT_FROM_EMAIL,
+        from_email=address(*parseaddr(booking_settings.FROM_EMAIL or settings.DEFAULT_FROM_EMAIL)),
         to=[to],
         reply_to=[reply_to],
         headers={"Auto-Submitted": "auto-generated"},
@@ -60,6 +71,16 @@ def build_message(booking, change, *, host=None, now=None):
         f"text/calendar; method={method}",
     )
     return message
+
+
+def one_line(value):
+    """``value`` with control characters and runs of white space as single spaces."""
+    return " ".join(_CONTROL.sub(" ", str(value)).split())
+
+
+def address(name, email):
+    """A ``Name <email>`` header value that no stored name or address can break."""
+    return formataddr((one_line(name), one_line(email).replace(" ", "")))
 
 
 def send(booking, change, *, host=None, now=None):
@@ -79,7 +100,7 @@ def _context(booking, change, audience, host, co_hosts, recipient_tz, now):
         "timezone_name": recipient_tz,
         "join_url": join_url,
         "passcode": passcode,
-        "previous": _previous_time(booking) if change in ("rescheduled", RELEASED) else None,
+        "previous": _previous_time(booking) if change == "rescheduled" else None,
         "site_name": getattr(settings, "WAGTAIL_SITE_NAME", ""),
     }
     if audience == ATTENDEE and booking.is_confirmed:
@@ -97,7 +118,10 @@ def _context(booking, change, audience, host, co_hosts, recipient_tz, now):
 
 
 def _previous_time(booking):
-    """Where the booking was before its latest move, from the audit trail."""
+    """Where the booking was before its latest move, from the audit trail.
+
+    The latest move is this revision's: an email for an older revision is never sent.
+    """
     event = booking.events.filter(kind=EventKind.RESCHEDULED).order_by("-created_at", "-pk").first()
     if event is None:
         return None
@@ -109,3 +133,18 @@ def _previous_time(booking):
         }
     except (KeyError, TypeError, ValueError):
         return None
+
+
+def _as_released(booking, host):
+    """The booking as ``host`` held it before the move: their CANCEL must name that event.
+
+    Calendars ignore a CANCEL from another ORGANIZER or for another time, so the copy has
+    ``host`` as its host and the previous start and end; UID and SEQUENCE stay current.
+    """
+    released = copy.copy(booking)
+    released.host = host
+    previous = _previous_time(booking)
+    if previous is not None:
+        released.start, released.end = previous["start"], previous["end"]
+        released.duration_minutes = (released.end - released.start) // timedelta(minutes=1)
+    return released
