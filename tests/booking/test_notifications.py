@@ -11,6 +11,7 @@ from tests.booking.conftest import ATTENDEE, NOW, ist
 from wagtail_pmc_booking import booking as booking_service
 from wagtail_pmc_booking import signals, tasks
 from wagtail_pmc_booking.models import Booking, ZoomMeeting
+from wagtail_pmc_booking.notifications import ics
 
 JOIN_URL = "https://zoom.us/j/987654321?pwd=abc"
 
@@ -310,6 +311,51 @@ def test_names_outside_ascii_are_encoded_in_the_headers(committed, product_demo)
     assert b"dana@example.com" in raw
     assert "Zoë Ñandú, Jr." in attendee.body
 
+
+# The invite to download ------------------------------------------------------------------
+
+
+def downloaded(booking):
+    """The parsed ``attendee_invite`` of the booking as it is stored now."""
+    content = ics.attendee_invite(Booking.objects.select_related("meeting").get(pk=booking.pk))
+    assert isinstance(content, bytes)
+    return Calendar.from_ical(content)
+
+
+def test_the_downloaded_invite_is_the_emailed_event_published(booked):
+    (attendee,) = sent_to("dana@example.com")
+    calendar = downloaded(booked.booking)
+    assert calendar["method"] == "PUBLISH"
+    vevent, emailed = calendar.walk("VEVENT")[0], event(attendee)
+    for name in ("uid", "sequence", "organizer", "summary"):
+        assert vevent[name] == emailed[name]
+    assert vevent.decoded("dtstart") == emailed.decoded("dtstart") == ist(13, 10)
+    assert vevent.decoded("dtend") == emailed.decoded("dtend")
+    assert str(vevent["status"]) == "CONFIRMED"
+    # A PUBLISH names no attendees (RFC 5546 3.2.1): importing it asks nobody to reply.
+    assert "attendee" not in vevent
+
+
+def test_the_downloaded_invite_follows_a_reschedule(booked, committed):
+    committed(booking_service.reschedule, booked.booking, start=ist(14, 11), now=NOW)
+    vevent = downloaded(booked.booking).walk("VEVENT")[0]
+    assert vevent["sequence"] == 1
+    assert vevent.decoded("dtstart") == ist(14, 11)
+    assert vevent["uid"] == event(sent_to("dana@example.com")[-1])["uid"]
+
+
+def test_the_downloaded_invite_of_a_cancelled_booking_is_cancelled(booked, committed):
+    committed(booking_service.cancel, booked.booking, now=NOW)
+    vevent = downloaded(booked.booking).walk("VEVENT")[0]
+    assert str(vevent["status"]) == "CANCELLED"
+    assert vevent["sequence"] == 1
+
+
+def test_the_downloaded_invite_carries_the_zoom_link(zoom_meeting, committed, product_demo):
+    result = committed(booking_service.book, product_demo, start=ist(13, 10), now=NOW, **ATTENDEE)
+    vevent = downloaded(result.booking).walk("VEVENT")[0]
+    assert str(vevent["location"]) == JOIN_URL
+    assert "PMC456" in str(vevent["description"])
 
 # Headers no stored name can break ------------------------------------------------------
 

@@ -2,7 +2,8 @@
 
 One ``UID`` per booking for its whole life and ``SEQUENCE`` = ``booking.sequence``, so a
 calendar updates the event it already holds on a reschedule and removes it on a cancel
-instead of adding a second one.
+instead of adding a second one. The ``ORGANIZER`` is the booking's (primary) host, the
+same in every copy. Emails and downloads share one writer, so they never disagree.
 """
 
 from datetime import UTC
@@ -17,6 +18,7 @@ from ..conf import booking_settings
 PRODID = "-//wagtail-pmc-booking//Booking//EN"
 REQUEST = "REQUEST"
 CANCEL = "CANCEL"
+PUBLISH = "PUBLISH"
 
 
 def uid(booking):
@@ -40,18 +42,31 @@ def join_details(booking):
     return meeting.join_url, meeting.passcode or None
 
 
-def invitation(booking, *, co_hosts=(), method=None, now=None):
-    """The ``.ics`` text: ``METHOD:REQUEST`` while confirmed, ``METHOD:CANCEL`` after.
+def invitation(booking, *, co_hosts=(), method=None, now=None) -> str:
+    """The emailed ``.ics``: ``METHOD:REQUEST`` while confirmed, ``METHOD:CANCEL`` after.
 
     ``method`` overrides it, e.g. ``CANCEL`` for a host the booking was moved away from.
     """
-    method = method or method_for(booking)
+    return _calendar(booking, co_hosts, method or method_for(booking), now).decode("utf-8")
+
+
+def attendee_invite(booking, *, now=None) -> bytes:
+    """The attendee's current invite as a file to download, ``METHOD:PUBLISH``.
+
+    PUBLISH because a download is not a message that asks for a reply; its UID, SEQUENCE
+    and ORGANIZER are the emailed invite's, so importing it updates that same event.
+    RFC 5546 allows no ATTENDEE in a PUBLISH, so it lists none.
+    """
+    return _calendar(booking, (), PUBLISH, now)
+
+
+def _calendar(booking, co_hosts, method, now):
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("method", method)
     calendar.add_component(_event(booking, co_hosts, method, now or timezone.now()))
-    return calendar.to_ical().decode("utf-8")
+    return calendar.to_ical()
 
 
 def _event(booking, co_hosts, method, now):
@@ -67,13 +82,17 @@ def _event(booking, co_hosts, method, now):
         _("%(meeting)s: %(attendee)s and %(host)s")
         % {"meeting": booking.meeting_type.name, "attendee": booking.attendee_name, "host": host},
     )
-    event.add("status", "CONFIRMED" if method == REQUEST else "CANCELLED")
+    cancelled = method == CANCEL or not booking.is_confirmed
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("transp", "OPAQUE")
     event.add("organizer", _address(host.email, host.name))
-    event.add("attendee", _address(booking.attendee_email, booking.attendee_name, attendee=True))
-    for co_host in co_hosts:
-        event.add("attendee", _address(co_host.email, co_host.name, attendee=True))
-    join_url, passcode = join_details(booking) if method == REQUEST else (None, None)
+    if method != PUBLISH:
+        event.add(
+            "attendee", _address(booking.attendee_email, booking.attendee_name, attendee=True)
+        )
+        for co_host in co_hosts:
+            event.add("attendee", _address(co_host.email, co_host.name, attendee=True))
+    join_url, passcode = join_details(booking) if not cancelled else (None, None)
     lines = [booking.meeting_type.name]
     if join_url:
         event.add("location", join_url)
