@@ -357,6 +357,7 @@ def test_the_downloaded_invite_carries_the_zoom_link(zoom_meeting, committed, pr
     assert str(vevent["location"]) == JOIN_URL
     assert "PMC456" in str(vevent["description"])
 
+
 # Headers no stored name can break ------------------------------------------------------
 
 INJECTED = "Eve\r\nBcc: x@evil.example"
