@@ -1,12 +1,18 @@
 """The fake Zoom itself: it must be as strict as Zoom's spec and fail the way Zoom does."""
 
+import json
+import re
+import subprocess
+import sys
 import threading
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import requests
 
+from tests.zoom_fake import extract_spec_subset
 from tests.zoom_fake import spec as zoom_spec
 from tests.zoom_fake.server import CREATE, MEETING, FakeZoom
 
@@ -159,16 +165,168 @@ def test_validator_checks_int64_range():
     assert zoom_spec.validate(schema, 2**63) == ["body: outside int64"]
 
 
-def test_spec_location_comes_from_the_environment(monkeypatch, tmp_path):
-    monkeypatch.setenv(zoom_spec.SPEC_ENV, str(tmp_path / "missing.json"))
+# Where the spec comes from
 
-    with pytest.raises(FileNotFoundError, match="PMC_ZOOM_SPEC"):
+
+def test_by_default_the_fake_uses_the_subset_shipped_in_the_repository(monkeypatch):
+    monkeypatch.delenv(zoom_spec.SPEC_ENV, raising=False)
+
+    assert zoom_spec.spec_path() == zoom_spec.SUBSET_PATH
+    assert zoom_spec.SUBSET_PATH.parent == Path(zoom_spec.__file__).resolve().parent
+    assert FakeZoom().spec is zoom_spec.load_spec(zoom_spec.SUBSET_PATH)
+
+
+def test_pmc_zoom_spec_pointing_at_a_missing_file_is_a_clear_error(monkeypatch, tmp_path):
+    missing = tmp_path / "missing.json"
+    monkeypatch.setenv(zoom_spec.SPEC_ENV, str(missing))
+
+    with pytest.raises(FileNotFoundError, match=rf"PMC_ZOOM_SPEC is set to '{missing}'"):
         FakeZoom()
 
-    monkeypatch.setenv(
-        zoom_spec.SPEC_ENV, str(zoom_spec.REPO_ROOT.parent / zoom_spec.SPEC_RELATIVE)
+
+def test_pmc_zoom_spec_may_point_at_another_copy(monkeypatch, tmp_path):
+    copy = tmp_path / "full.json"
+    copy.write_bytes(zoom_spec.SUBSET_PATH.read_bytes())
+    monkeypatch.setenv(zoom_spec.SPEC_ENV, str(copy))
+
+    assert zoom_spec.spec_path() == copy
+    assert FakeZoom().spec is zoom_spec.load_spec(copy)
+
+
+@pytest.mark.parametrize("template, method", extract_spec_subset.OPERATIONS)
+def test_shipped_subset_holds_each_operation_the_client_calls(template, method):
+    shipped = zoom_spec.load_spec(zoom_spec.SUBSET_PATH)
+
+    operation = zoom_spec.operation(shipped, template, method)
+    body = zoom_spec.request_schema(shipped, template, method)
+
+    assert operation["responses"]
+    assert {p["name"] for p in operation["parameters"] if p["in"] == "path"} == set(
+        re.findall(r"{(\w+)}", template)
     )
-    assert zoom_spec.spec_path().is_file()
+    if method in ("post", "patch"):
+        assert {"topic", "start_time", "duration", "settings"} <= body["properties"].keys()
+    else:
+        assert body is None
+
+
+def test_shipped_subset_is_only_those_operations_and_what_they_need():
+    text = zoom_spec.SUBSET_PATH.read_text(encoding="utf-8")
+    shipped = json.loads(text)
+
+    kept = {(t, m) for t, item in shipped["paths"].items() for m in item}
+    assert kept == set(extract_spec_subset.OPERATIONS)
+    assert shipped["info"] == {**shipped["info"], "title": "Zoom Meeting API", "version": "2"}
+    assert set(shipped["components"]["securitySchemes"]) == {
+        "openapi_oauth",
+        "openapi_authorization",
+    }
+    # What the extractor makes of it is itself, byte for byte: nothing is left dangling.
+    assert extract_spec_subset.dumps(extract_spec_subset.extract(shipped)) == text
+
+
+# The extractor, on a small document of its own
+
+
+def synthetic_document():
+    """Two paths, refs that chain (and loop), and components nothing kept needs."""
+    schema = {"$ref": "#/components/schemas/Meeting"}
+    return {
+        "openapi": "3.0.0",
+        "info": {"title": "Synthetic", "version": "9"},
+        "servers": [{"url": "https://example.invalid"}],
+        "paths": {
+            "/things/{id}": {
+                "parameters": [{"$ref": "#/components/parameters/Id"}],
+                "get": {
+                    "responses": {"200": {"content": {"application/json": {"schema": schema}}}},
+                    "security": [{"oauth": ["read"]}],
+                },
+                "delete": {"responses": {"204": {"$ref": "#/components/responses/Gone"}}},
+            },
+            "/other": {"get": {"responses": {"200": {"$ref": "#/components/responses/Gone"}}}},
+        },
+        "components": {
+            "schemas": {
+                "Unused": {"type": "string"},
+                "Meeting": {
+                    "properties": {
+                        "owner": {"$ref": "#/components/schemas/Person/properties/name"},
+                        "parent": {"$ref": "#/components/schemas/Meeting"},
+                    }
+                },
+                "Person": {"properties": {"name": {"$ref": "#/components/schemas/a~1b"}}},
+                "a/b": {"type": "string"},
+            },
+            "parameters": {"Id": {"name": "id", "in": "path"}, "Page": {"name": "page"}},
+            "responses": {"Gone": {"description": "gone"}},
+            "securitySchemes": {"oauth": {"type": "oauth2"}, "key": {"type": "apiKey"}},
+        },
+    }
+
+
+def test_extractor_keeps_only_the_named_operations():
+    subset = extract_spec_subset.extract(synthetic_document(), [("/things/{id}", "GET")])
+
+    assert list(subset["paths"]) == ["/things/{id}"]
+    assert list(subset["paths"]["/things/{id}"]) == ["parameters", "get"]
+    assert [k for k in subset if k not in ("paths", "components")] == [
+        "openapi",
+        "info",
+        "servers",
+    ]
+
+
+def test_extractor_keeps_the_transitive_ref_closure_and_nothing_else():
+    subset = extract_spec_subset.extract(synthetic_document(), [("/things/{id}", "get")])
+
+    assert {section: list(names) for section, names in subset["components"].items()} == {
+        "schemas": ["Meeting", "Person", "a/b"],
+        "parameters": ["Id"],
+        "securitySchemes": ["oauth"],
+    }
+    original = synthetic_document()["components"]["schemas"]["Meeting"]
+    assert subset["components"]["schemas"]["Meeting"] == original
+
+
+@pytest.mark.parametrize(
+    "change, error",
+    [
+        (lambda d: d["paths"].pop("/other"), KeyError),
+        (lambda d: d["paths"]["/other"]["get"].update(x={"$ref": "other.json#/A"}), ValueError),
+        (lambda d: d["paths"]["/other"]["get"].update(x={"$ref": "#/paths/~1things"}), ValueError),
+        (lambda d: d["components"].pop("responses"), KeyError),
+    ],
+    ids=["missing-operation", "remote-ref", "ref-outside-components", "dangling-ref"],
+)
+def test_extractor_refuses_what_it_cannot_ship(change, error):
+    document = synthetic_document()
+    change(document)
+
+    with pytest.raises(error):
+        extract_spec_subset.extract(document, [("/other", "get")])
+
+
+def test_extractor_script_prints_the_same_bytes_every_time(tmp_path):
+    document = {"openapi": "3.0.0", "info": {"title": "Synthetic", "version": "9"}, "paths": {}}
+    for template, method in extract_spec_subset.OPERATIONS + (("/webinars", "get"),):
+        item = document["paths"].setdefault(template, {"put": {"responses": {}}})
+        item[method] = {"summary": "Café", "responses": {"200": {"description": "ok"}}}
+    full = tmp_path / "full.json"
+    full.write_text(json.dumps(document), encoding="utf-8")
+    script = Path(extract_spec_subset.__file__)
+
+    runs = [
+        subprocess.run([sys.executable, str(script), str(full)], capture_output=True, check=True)
+        for _ in range(2)
+    ]
+
+    expected = extract_spec_subset.dumps(extract_spec_subset.extract(document))
+    assert runs[0].stdout == runs[1].stdout == expected.encode("utf-8")
+    assert '"summary": "Café"' in runs[0].stdout.decode("utf-8")
+    paths = json.loads(runs[0].stdout)["paths"]
+    assert "/webinars" not in paths
+    assert all("put" not in item for item in paths.values())
 
 
 # Answers

@@ -1,7 +1,8 @@
 """Zoom's OpenAPI document and a validator for the part of JSON Schema it uses.
 
-The fake checks every request body and parameter against the real spec, so the client
-cannot drift from what Zoom accepts. The validator is stricter than Zoom in two ways, on
+The fake checks every request body and parameter against the real spec (the subset of it
+shipped beside this module, or ``$PMC_ZOOM_SPEC``), so the client cannot drift from what
+Zoom accepts. The validator is stricter than Zoom in two ways, on
 purpose: unknown properties are errors (a misspelt field would otherwise be ignored
 silently), and a schema keyword it does not implement is reported rather than skipped.
 """
@@ -13,9 +14,10 @@ import re
 from datetime import date, datetime
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 SPEC_ENV = "PMC_ZOOM_SPEC"
-SPEC_RELATIVE = Path("shared", "zoom", "zoom-meeting-api.openapi.json")
+# The part of Zoom's document the fake uses, shipped so a bare clone can run the suite;
+# extract_spec_subset.py makes it from a full copy (see README.md here).
+SUBSET_PATH = Path(__file__).resolve().parent / "zoom-meeting-api.subset.json"
 
 _ANNOTATIONS = {"description", "example", "examples", "default", "deprecated", "title"}
 _KEYWORDS = {
@@ -40,16 +42,27 @@ _INT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 PASSCODE_RE = re.compile(r"[A-Za-z0-9@_*-]{1,10}")
 
 
-def spec_path():
-    """``$PMC_ZOOM_SPEC``, else ``shared/`` beside the repository (as CI checks it out)."""
+def spec_path() -> Path:
+    """``$PMC_ZOOM_SPEC`` (e.g. a full copy of Zoom's document), else the shipped subset.
+
+    A configured path that is missing is an error, not a quiet fall back to the subset:
+    whoever set it meant the fake to validate against that file.
+    """
     configured = os.environ.get(SPEC_ENV)
-    path = Path(configured) if configured else REPO_ROOT.parent / SPEC_RELATIVE
-    if not path.is_file():
+    if configured:
+        path = Path(configured)
+        if not path.is_file():
+            raise FileNotFoundError(
+                f"{SPEC_ENV} is set to {configured!r}, which is not a file. Point it at a "
+                f"Zoom Meeting API OpenAPI document, or unset it to use {SUBSET_PATH.name}."
+            )
+        return path
+    if not SUBSET_PATH.is_file():
         raise FileNotFoundError(
-            f"The Zoom OpenAPI spec is not at {path}. The fake Zoom validates every request "
-            f"against it: set {SPEC_ENV} to the file, or put shared/ beside the repository."
+            f"The shipped Zoom spec subset {SUBSET_PATH} is missing; regenerate it with "
+            "tests/zoom_fake/extract_spec_subset.py (see tests/zoom_fake/README.md)."
         )
-    return path
+    return SUBSET_PATH
 
 
 @functools.cache
