@@ -58,7 +58,7 @@ def meeting_ready(booking_pk):
         send_booking_email(booking_pk, MEETING_READY, booking.sequence)
 
 
-def _host_emails(booking, change):
+def _host_emails(booking: Booking, change: str) -> list[tuple[int, str]]:
     """``(host pk, change)`` of each host's email: a handover is news to both hosts.
 
     When a reschedule changed the host, the new host is told of a new booking and the
@@ -74,7 +74,7 @@ def _host_emails(booking, change):
     return owed
 
 
-def _former_host(booking):
+def _former_host(booking: Booking) -> int | None:
     """The host this revision took the booking away from, or None if it kept its host."""
     events = BookingEvent.objects.filter(booking_id=booking.pk, kind=EventKind.REASSIGNED)
     for event in events.only("data"):

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from .. import booking as booking_service
 from ..conf import booking_settings
+from ..models import Booking, Host
 from ..models.bookings import EventKind
 from . import ics
 
@@ -73,12 +74,12 @@ def build_message(booking, change, *, host=None, now=None):
     return message
 
 
-def one_line(value):
+def one_line(value: object) -> str:
     """``value`` with control characters and runs of white space as single spaces."""
     return " ".join(_CONTROL.sub(" ", str(value)).split())
 
 
-def address(name, email):
+def address(name: str, email: str) -> str:
     """A ``Name <email>`` header value that no stored name or address can break."""
     return formataddr((one_line(name), one_line(email).replace(" ", "")))
 
@@ -135,7 +136,7 @@ def _previous_time(booking):
         return None
 
 
-def _as_released(booking, host):
+def _as_released(booking: Booking, host: Host) -> Booking:
     """The booking as ``host`` held it before the move: their CANCEL must name that event.
 
     Calendars ignore a CANCEL from another ORGANIZER or for another time, so the copy has

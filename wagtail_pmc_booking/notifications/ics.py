@@ -6,7 +6,7 @@ instead of adding a second one. The ``ORGANIZER`` is the booking's (primary) hos
 same in every copy. Emails and downloads share one writer, so they never disagree.
 """
 
-from datetime import UTC
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress
 
 from ..conf import booking_settings
+from ..models import Booking
 
 PRODID = "-//wagtail-pmc-booking//Booking//EN"
 REQUEST = "REQUEST"
@@ -42,7 +43,9 @@ def join_details(booking):
     return meeting.join_url, meeting.passcode or None
 
 
-def invitation(booking, *, co_hosts=(), method=None, now=None) -> str:
+def invitation(
+    booking: Booking, *, co_hosts=(), method: str | None = None, now: datetime | None = None
+) -> str:
     """The emailed ``.ics``: ``METHOD:REQUEST`` while confirmed, ``METHOD:CANCEL`` after.
 
     ``method`` overrides it, e.g. ``CANCEL`` for a host the booking was moved away from.
@@ -50,7 +53,7 @@ def invitation(booking, *, co_hosts=(), method=None, now=None) -> str:
     return _calendar(booking, co_hosts, method or method_for(booking), now).decode("utf-8")
 
 
-def attendee_invite(booking, *, now=None) -> bytes:
+def attendee_invite(booking: Booking, *, now: datetime | None = None) -> bytes:
     """The attendee's current invite as a file to download, ``METHOD:PUBLISH``.
 
     PUBLISH because a download is not a message that asks for a reply; its UID, SEQUENCE
@@ -60,7 +63,7 @@ def attendee_invite(booking, *, now=None) -> bytes:
     return _calendar(booking, (), PUBLISH, now)
 
 
-def _calendar(booking, co_hosts, method, now):
+def _calendar(booking: Booking, co_hosts, method: str, now: datetime | None) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
