@@ -9,30 +9,36 @@ after commit, from ``tasks.booking_committed``.
 import logging
 import random
 import time
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from urllib.parse import urlencode
 
-from django.conf import settings
-from django.core import signing
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Count, Max, Q
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import availability, scheduling, tasks
-from .conf import booking_settings
 from .exceptions import (
     BookingCancelled,
+    BookingChanged,
     BookingError,
     BookingNotFound,
     InvalidBookingRequest,
     SlotUnavailable,
+)
+from .links import (
+    absolute_url,
+    get_by_manage_token,
+    manage_token_for,
+    manage_urls,
+    read_rebook_offer,
+    rebook_offer,
+    rebook_url,
 )
 from .models import Booking, BookingEvent, Host
 from .models.bookings import BookingStatus, EventKind
@@ -63,13 +69,11 @@ NAME_MAX_LENGTH = 255
 EMAIL_MAX_LENGTH = 254
 NOTES_MAX_LENGTH = 5000
 REASON_MAX_LENGTH = 5000
-TOKEN_MAX_LENGTH = 128
 NONCE_LENGTH = 16
 # Marks the nonce a cancellation derived from the previous one (see ``_rotate_token``).
 CANCELLED_NONCE_PREFIX = "c:"
-# A rebook offer (after a cancellation) stays valid for a day.
-REBOOK_OFFER_MAX_AGE = timedelta(days=1)
-_REBOOK_SALT = "wagtail_pmc_booking.rebook"
+# Rebook offers are looked for this far from the cancelled booking's local day.
+REBOOK_SEARCH_DAYS = timedelta(days=7)
 # The PostgreSQL exclusion constraint of migration 0002.
 OVERLAP_CONSTRAINT = "pmc_booking_no_overlap"
 # A locked SQLite database (or a PostgreSQL deadlock) is retried this often, with jitter.
@@ -122,12 +126,15 @@ def book(
     now=None,
     actor="attendee",
     sandbox=False,
+    rebooked_from=None,
 ):
     """Book ``start`` if the listing would offer it right now, else ``SlotUnavailable``.
 
     ``host`` asks for one host of the meeting type; without it the assignment policy
     picks among the hosts free at that time (``collective`` books all of them).
     ``sandbox`` marks a booking made with a ``pmc_test_`` key: Zoom sandbox for life.
+    ``rebooked_from`` is the cancelled booking whose offer this is: it is rebooked at most
+    once, and a repeat answers with the booking the first one made.
     """
     now = now or timezone.now()
     errors = {}
@@ -139,6 +146,10 @@ def book(
     _raise_for(errors)
 
     def write():
+        if rebooked_from is not None:
+            made = _made_from_offer(rebooked_from)
+            if made is not None:
+                return BookingResult(made, manage_token_for(made))
         hosts = _lock_hosts(meeting_type)
         if host is not None and host.pk not in {h.pk for h in hosts}:
             raise InvalidBookingRequest(
@@ -148,18 +159,27 @@ def book(
         pool, free = _free_hosts(meeting_type, hosts, start, duration, now, host=host)
         host_ids = _assign(meeting_type, pool, free, start, host=host)
         booking = _create(
-            meeting_type, pool, host_ids, start, duration, attendee, actor, sandbox=sandbox
+            meeting_type,
+            pool,
+            host_ids,
+            start,
+            duration,
+            attendee,
+            actor,
+            sandbox=sandbox,
+            rebooked_from=rebooked_from,
         )
         return BookingResult(booking, manage_token_for(booking))
 
     return _write(write)
 
 
-def reschedule(booking, *, start, duration=None, now=None, actor="attendee"):
+def reschedule(booking, *, start, duration=None, now=None, actor="attendee", token=None):
     """Move a confirmed booking; the same time and length is a no-op.
 
     The host stays when free at the new time, otherwise the policy picks another one.
-    Every real move bumps ``sequence`` and rotates the manage token.
+    Every real move bumps ``sequence`` and rotates the manage token. ``token`` is the
+    manage token the change was asked with: a change that landed first made it stale.
     """
     now = now or timezone.now()
     errors = {}
@@ -167,7 +187,7 @@ def reschedule(booking, *, start, duration=None, now=None, actor="attendee"):
     _raise_for(errors)
 
     def write():
-        current = _lock_booking(booking)
+        current = _lock_booking(booking, token=token)
         meeting_type = current.meeting_type
         length = duration or current.duration_minutes
         if current.start == start and current.duration_minutes == length:
@@ -189,18 +209,27 @@ def reschedule(booking, *, start, duration=None, now=None, actor="attendee"):
     return _write(write)
 
 
-def cancel(booking, *, reason="", now=None, actor="attendee"):
-    """Cancel a confirmed booking, freeing its time; cancelling twice is ``BookingCancelled``."""
+def cancel(booking, *, reason="", now=None, actor="attendee", token=None):
+    """Cancel a confirmed booking, freeing its time; cancelling twice is ``BookingCancelled``.
+
+    ``token`` as for ``reschedule``: a reschedule that won the race makes it stale.
+    """
     now = now or timezone.now()
-    reason = (reason or "").strip()
-    if len(reason) > REASON_MAX_LENGTH:
+    reason = (reason or "").strip() if isinstance(reason, str) else None
+    if reason is None or len(reason) > REASON_MAX_LENGTH or _has_control_characters(
+        reason, multiline=True
+    ):
         raise InvalidBookingRequest(
-            _("The reason is too long."),
-            fields={"reason": [_("Use at most %(max)s characters.") % {"max": REASON_MAX_LENGTH}]},
+            _("The reason is not valid."),
+            fields={
+                "reason": [
+                    _("Use at most %(max)s characters of plain text.") % {"max": REASON_MAX_LENGTH}
+                ]
+            },
         )
 
     def write():
-        current = _lock_booking(booking)
+        current = _lock_booking(booking, token=token)
         current.status = BookingStatus.CANCELLED
         current.cancelled_at = now
         current.cancel_reason = reason
@@ -224,51 +253,35 @@ def cancel(booking, *, reason="", now=None, actor="attendee"):
     return _write(write)
 
 
-def get_by_manage_token(token):
-    """The booking this manage token opens, or None (unknown, malformed or rotated)."""
-    if not isinstance(token, str) or not 0 < len(token) <= TOKEN_MAX_LENGTH:
-        return None
-    if not (token.isascii() and token.isalnum()):
-        return None
-    booking = (
-        Booking.objects.select_related("meeting_type", "host")
-        .filter(manage_token_hash=manage_token_lookup_hash(token))
-        .first()
-    )
-    if booking is None or not hashes_match(manage_token_for(booking), token):
-        return None
-    return booking
+def rebook_options(booking, count=scheduling.offers.DEFAULT_COUNT, now=None):
+    """Free slots to offer after a cancel: near the cancelled time, spread over days.
 
-
-def manage_token_for(booking):
-    """The attendee's current token: derived from SECRET_KEY and the nonce, never stored."""
-    return manage_token(booking.public_id, booking.token_nonce)
-
-
-def manage_urls(booking):
-    """Absolute links to the attendee's reschedule and cancel pages."""
-    token = manage_token_for(booking)
-    return {
-        "reschedule": absolute_url(_reverse("manage_reschedule", token)),
-        "cancel": absolute_url(_reverse("manage_cancel", token)),
-    }
-
-
-def absolute_url(path):
-    """``path`` on the site's public base URL (``BASE_URL``, else the Wagtail admin's)."""
-    base = booking_settings.BASE_URL or getattr(settings, "WAGTAILADMIN_BASE_URL", "") or ""
-    return base.rstrip("/") + path
-
-
-def rebook_options(booking, count=3, now=None):
-    """The next free slots of the booking's meeting type and length, e.g. after a cancel."""
+    The one source of rebook offers for the API's ``rebookOptions``, the cancellation
+    email and the cancelled page (see ``scheduling.spread_offers``).
+    """
     meeting_type = booking.meeting_type
     if booking.duration_minutes not in (meeting_type.durations or []):
         return []
     now = now or timezone.now()
-    return availability.next_slots(
-        meeting_type, booking.duration_minutes, after=now, count=count, now=now
+    tz = booking.attendee_zoneinfo
+    first_day = max(booking.start, now).astimezone(tz).date()
+    range_start, range_end = availability.local_day_range(
+        first_day, first_day + REBOOK_SEARCH_DAYS, tz
     )
+    slots = availability.find_slots(
+        meeting_type,
+        booking.duration_minutes,
+        range_start=max(range_start, now),
+        range_end=range_end,
+        now=now,
+    )
+    if not slots:
+        slots = availability.next_slots(
+            meeting_type, booking.duration_minutes, after=range_end, count=count, now=now
+        )
+    by_start = {slot.start: slot for slot in slots}
+    offers = scheduling.spread_offers(by_start, around=booking.start, tz=tz, count=count)
+    return [by_start[start] for start in offers]
 
 
 def reschedule_options(booking, *, range_start, range_end, now=None):
@@ -288,66 +301,38 @@ def reschedule_options(booking, *, range_start, range_end, now=None):
     return [slot for slot in slots if slot.start != booking.start]
 
 
-def rebook_offer(booking, start):
-    """A signed, day-long offer to book ``start`` again for a cancelled booking's attendee.
-
-    It names the old booking rather than carrying the attendee's details, so the page
-    that shows it holds no personal data beyond an opaque, tamper-proof reference.
-    """
-    payload = {"booking": booking.public_id, "start": start.astimezone(UTC).isoformat()}
-    return signing.TimestampSigner(salt=_REBOOK_SALT).sign_object(payload, compress=True)
-
-
-def rebook_url(booking, start):
-    """Absolute link to the page that confirms rebooking ``start`` (used in emails)."""
-    query = urlencode({"offer": rebook_offer(booking, start)})
-    return f"{absolute_url(_reverse('rebook'))}?{query}"
-
-
-def read_rebook_offer(offer):
-    """``(cancelled booking, start)`` of a valid offer; ``BookingNotFound`` for any other."""
-    try:
-        payload = signing.TimestampSigner(salt=_REBOOK_SALT).unsign_object(
-            offer, max_age=REBOOK_OFFER_MAX_AGE
-        )
-        start = datetime.fromisoformat(payload["start"])
-        booking = Booking.objects.select_related("meeting_type", "host").get(
-            public_id=payload["booking"]
-        )
-    except (signing.BadSignature, KeyError, TypeError, ValueError, Booking.DoesNotExist) as exc:
-        raise BookingNotFound() from exc
-    if booking.is_confirmed:
-        raise BookingNotFound()
-    return booking, start
-
-
 def rebook(offer, *, now=None, actor="attendee"):
     """Book the time a rebook offer names for the same attendee, length and meeting type.
 
-    Posting the same offer twice (a double click) answers with the booking it made.
+    A cancelled booking is rebooked once: posting an offer again (a double click, the
+    back button, another offer of the same email) answers with the booking it made.
     """
     old, start = read_rebook_offer(offer)
-    try:
-        return book(
-            old.meeting_type,
-            start=start,
-            duration=old.duration_minutes,
-            attendee_name=old.attendee_name,
-            attendee_email=old.attendee_email,
-            attendee_timezone=old.attendee_timezone,
-            notes=old.notes,
-            now=now,
-            actor=actor,
-        )
-    except SlotUnavailable:
-        made = (
-            Booking.objects.confirmed()
-            .filter(meeting_type=old.meeting_type, attendee_email=old.attendee_email, start=start)
-            .first()
-        )
-        if made is None:
-            raise
-        return BookingResult(made, manage_token_for(made))
+    return book(
+        old.meeting_type,
+        start=start,
+        duration=old.duration_minutes,
+        attendee_name=old.attendee_name,
+        attendee_email=old.attendee_email,
+        attendee_timezone=old.attendee_timezone,
+        notes=old.notes,
+        now=now,
+        actor=actor,
+        sandbox=old.is_sandbox,
+        rebooked_from=old,
+    )
+
+
+def _made_from_offer(old):
+    """The booking an offer of ``old`` already made; ``old`` is locked so two posts queue.
+
+    A rebooking that was itself cancelled since leaves the offer used up.
+    """
+    Booking.objects.select_for_update().filter(pk=old.pk).values_list("pk").first()
+    made = Booking.objects.select_related("meeting_type", "host").filter(rebooked_from=old).first()
+    if made is not None and not made.is_confirmed:
+        raise BookingNotFound()
+    return made
 
 
 # Validation ----------------------------------------------------------------------------
@@ -375,12 +360,23 @@ def _clean_duration(meeting_type, duration, errors):
         return None
 
 
+def _has_control_characters(value, *, multiline=False):
+    """Control characters (CR/LF in a name would break every email header), NUL, and line
+    separators; ``multiline`` text may keep newlines and tabs."""
+    allowed = "\n\r\t" if multiline else ""
+    return any(
+        (unicodedata.category(ch) in ("Cc", "Zl", "Zp") and ch not in allowed) for ch in value
+    )
+
+
 def _clean_attendee(name, email, tz, notes, errors):
     name = name.strip() if isinstance(name, str) else ""
     if not name:
         errors["attendee_name"] = [_("Enter your name.")]
     elif len(name) > NAME_MAX_LENGTH:
         errors["attendee_name"] = [_("Use at most %(max)s characters.") % {"max": NAME_MAX_LENGTH}]
+    elif _has_control_characters(name):
+        errors["attendee_name"] = [_("Use letters and spaces on one line, no control characters.")]
     email = email.strip() if isinstance(email, str) else ""
     try:
         if len(email) > EMAIL_MAX_LENGTH:
@@ -395,6 +391,8 @@ def _clean_attendee(name, email, tz, notes, errors):
         errors["notes"] = [_("Notes must be text.")]
     elif len(notes) > NOTES_MAX_LENGTH:
         errors["notes"] = [_("Use at most %(max)s characters.") % {"max": NOTES_MAX_LENGTH}]
+    elif _has_control_characters(notes, multiline=True):
+        errors["notes"] = [_("Remove the control characters from your notes.")]
     return _Attendee(name, email, tz, notes if isinstance(notes, str) else "")
 
 
@@ -451,8 +449,12 @@ def _lock_hosts(meeting_type):
     return sorted(hosts, key=availability.host_order)
 
 
-def _lock_booking(booking):
-    """The booking as it is now, locked; a cancelled one cannot change any more."""
+def _lock_booking(booking, *, token=None):
+    """The booking as it is now, locked; a cancelled one cannot change any more.
+
+    With the manage ``token`` the change was asked with, a change that committed in
+    between (the token rotated) wins: this one is ``BookingChanged``.
+    """
     current = (
         Booking.objects.select_for_update()
         .select_related("meeting_type", "host")
@@ -463,6 +465,8 @@ def _lock_booking(booking):
         raise BookingNotFound()
     if not current.is_confirmed:
         raise BookingCancelled()
+    if token is not None and not hashes_match(manage_token_for(current), token):
+        raise BookingChanged()
     return current
 
 
@@ -599,7 +603,18 @@ def opened_before_cancel(booking, token):
     return isinstance(token, str) and token.isascii() and hashes_match(previous, token)
 
 
-def _create(meeting_type, pool, host_ids, start, duration, attendee, actor, *, sandbox=False):
+def _create(
+    meeting_type,
+    pool,
+    host_ids,
+    start,
+    duration,
+    attendee,
+    actor,
+    *,
+    sandbox=False,
+    rebooked_from=None,
+):
     primary, *co_hosts = host_ids
     blocked = _blocked(pool, primary, start, duration)
     booking = Booking(
@@ -615,6 +630,7 @@ def _create(meeting_type, pool, host_ids, start, duration, attendee, actor, *, s
         blocked_start=blocked.start,
         blocked_end=blocked.end,
         is_sandbox=sandbox,
+        rebooked_from=rebooked_from,
     )
     _rotate_token(booking)
     booking.save(force_insert=True)
@@ -704,13 +720,3 @@ def _record(booking, kind, actor, message, data):
 def _after_commit(booking, change):
     """Zoom and emails run once the change is durable; their failures never undo it."""
     transaction.on_commit(partial(tasks.booking_committed, booking.pk, change), robust=True)
-
-
-def _reverse(name, *args):
-    try:
-        return reverse(f"wagtail_pmc_booking:{name}", args=args)
-    except NoReverseMatch as exc:
-        raise ImproperlyConfigured(
-            "Include wagtail_pmc_booking.urls in the site's URLconf, e.g. "
-            'path("booking/", include("wagtail_pmc_booking.urls")).'
-        ) from exc

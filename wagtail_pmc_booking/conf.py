@@ -44,6 +44,10 @@ DEFAULTS = {
     # per client IP on public endpoints, per key for requests with an API key.
     "API_RATE_LIMIT_PUBLIC": "60/minute",
     "API_RATE_LIMIT_KEY": "600/minute",
+    # The attendee's manage, rebook and invite pages, per client IP (same format).
+    "MANAGE_RATE_LIMIT": "60/minute",
+    # Hours an ``Idempotency-Key`` of POST /v1/bookings is remembered (at least 24).
+    "IDEMPOTENCY_KEY_TTL_HOURS": 48,
     # Largest request body the REST API reads (bytes); larger ones get 413.
     "API_MAX_BODY_BYTES": 65536,
     # Reverse proxies in front of the site that append to X-Forwarded-For; 0 trusts none

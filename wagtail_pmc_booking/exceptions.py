@@ -29,6 +29,13 @@ class BookingCancelled(BookingError):
     default_message = _("This booking has been cancelled.")
 
 
+class BookingChanged(BookingError):
+    """Another change (asked with the same manage link) committed first."""
+
+    code = "booking_changed"
+    default_message = _("This booking was just changed. Please use the link in your latest email.")
+
+
 class BookingNotFound(BookingError):
     code = "not_found"
     default_message = _("No such booking.")

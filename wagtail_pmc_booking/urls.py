@@ -12,6 +12,7 @@ urlpatterns = [
     path("manage/<str:token>/", views.manage_booking, name="manage_booking"),
     path("manage/<str:token>/reschedule/", views.manage_reschedule, name="manage_reschedule"),
     path("manage/<str:token>/cancel/", views.manage_cancel, name="manage_cancel"),
+    path("manage/<str:token>/invite.ics", views.manage_invite, name="manage_invite"),
     path("rebook/", views.rebook, name="rebook"),
     path("embed/<slug:slug>/", embed.embed_frame, name="embed_frame"),
 ]

@@ -1,7 +1,10 @@
-"""Public pages behind the attendee's manage links: view, reschedule, cancel, rebook.
+"""Public pages behind the attendee's links: view, reschedule, cancel, rebook, invite.
 
-Thin adapters over ``booking.py``. Any unknown, malformed or used token gets the same
-friendly 404 page, so a page never tells whether a booking exists.
+One manage experience: each page is the attendee widget in the matching mode (the same
+month calendar as the booking page), with a server-rendered form inside ``<noscript>``
+for browsers without JavaScript, posting back to the same URL. Thin adapters over
+``booking.py``; any unknown, malformed or used token gets the same friendly 404 page, so
+a page never tells whether a booking exists.
 """
 
 from datetime import date, datetime, timedelta
@@ -9,28 +12,49 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods
 
-from . import availability
+from . import availability, links
 from . import booking as booking_service
-from .exceptions import BookingCancelled, BookingError, BookingNotFound, SlotUnavailable
-from .notifications.ics import join_details
+from .api import ratelimit
+from .api.errors import RateLimited
+from .conf import booking_settings
+from .exceptions import (
+    BookingCancelled,
+    BookingChanged,
+    BookingError,
+    BookingNotFound,
+    SlotUnavailable,
+)
+from .notifications.ics import attendee_invite, join_details
 from .scheduling import slots_by_local_date
+from .widget import widget_config
 
 TEMPLATES = "wagtail_pmc_booking/manage"
 # How far ahead one look for free days reaches; the page lists these days as shortcuts.
 LOOKAHEAD = timedelta(days=14)
 CHANGES = {"rescheduled", "booked"}
+# Keeps the token out of every other site's Referer, yet lets the browser send a real
+# Origin with same-origin form posts (``no-referrer`` makes it "null": CSRF refuses it).
+REFERRER_POLICY = "same-origin"
+
+
+def private_response(response: HttpResponse) -> HttpResponse:
+    """Headers of every page that carries a manage token or offer."""
+    add_never_cache_headers(response)
+    response["Referrer-Policy"] = REFERRER_POLICY
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 def _private(view):
-    """Token pages: CSRF-checked, never cached or indexed, never sent on in a Referer.
+    """Token pages: rate-limited per IP, CSRF-checked, never cached, indexed or referred.
 
     Outside any ``ATOMIC_REQUESTS`` transaction, so a change commits (and Zoom runs)
     before the confirmation is rendered.
@@ -38,11 +62,15 @@ def _private(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        add_never_cache_headers(response)
-        response["Referrer-Policy"] = "no-referrer"
-        response["X-Robots-Tag"] = "noindex, nofollow"
-        return response
+        rate = ratelimit.parse_rate(booking_settings.MANAGE_RATE_LIMIT)
+        try:
+            ratelimit.hit(f"manage:{ratelimit.client_ip(request)}", rate)
+        except RateLimited as exc:
+            response = render(request, f"{TEMPLATES}/rate_limited.html", status=429)
+            response["Retry-After"] = str(exc.retry_after)
+        else:
+            response = view(request, *args, **kwargs)
+        return private_response(response)
 
     return transaction.non_atomic_requests(
         require_http_methods(["GET", "HEAD", "POST"])(csrf_protect(wrapper))
@@ -51,21 +79,17 @@ def _private(view):
 
 @_private
 def manage_booking(request, token):
-    booking = booking_service.get_by_manage_token(token)
+    booking = links.get_by_manage_token(token)
     if booking is None or not booking.is_confirmed:
         return _invalid(request)
     changed = request.GET.get("changed")
-    return _render(
-        request,
-        "booking.html",
-        booking,
-        {"changed": changed if changed in CHANGES else None, "urls": _urls(booking)},
-    )
+    context = {"changed": changed if changed in CHANGES else None}
+    return _render(request, "booking.html", booking, token, "confirmed", context)
 
 
 @_private
 def manage_reschedule(request, token):
-    booking = booking_service.get_by_manage_token(token)
+    booking = links.get_by_manage_token(token)
     if booking is None or not booking.is_confirmed:
         return _invalid(request)
     error, status = None, 200
@@ -75,8 +99,8 @@ def manage_reschedule(request, token):
             error, status = _("Please choose one of the times shown."), 400
         else:
             try:
-                result = booking_service.reschedule(booking, start=start)
-            except BookingCancelled:
+                result = booking_service.reschedule(booking, start=start, token=token)
+            except (BookingCancelled, BookingChanged):
                 return _invalid(request)
             except BookingError as exc:
                 error, status = exc.message, _status(exc)
@@ -84,30 +108,40 @@ def manage_reschedule(request, token):
                 return _to_booking(result, "rescheduled")
     now = timezone.now()
     picker = _day_picker(booking, request.POST.get("date") or request.GET.get("date"), now)
-    context = {"error": error, "urls": _urls(booking), **picker}
-    return _render(request, "reschedule.html", booking, context, status=status)
+    context = {"error": error, **picker}
+    return _render(request, "reschedule.html", booking, token, "reschedule", context, status)
 
 
 @_private
 def manage_cancel(request, token):
-    booking = booking_service.get_by_manage_token(token)
+    booking = links.get_by_manage_token(token)
     if booking is None or not booking.is_confirmed:
         return _invalid(request)
-    context, status = {"urls": _urls(booking), "reason": ""}, 200
+    context, status = {"reason": ""}, 200
     if request.method == "POST":
         reason = request.POST.get("reason", "")
         try:
-            result = booking_service.cancel(booking, reason=reason)
-        except BookingCancelled:
+            result = booking_service.cancel(booking, reason=reason, token=token)
+        except (BookingCancelled, BookingChanged):
             return _invalid(request)
         except BookingError as exc:
             context.update(error=exc.message, reason=reason)
             status = _status(exc)
         else:
-            cancelled = result.booking
-            offers = _offers(cancelled)
-            return _render(request, "cancelled.html", cancelled, {"offers": offers})
-    return _render(request, "cancel.html", booking, context, status=status)
+            offers = _offers(result.booking)
+            return _render_plain(request, "cancelled.html", result.booking, {"offers": offers})
+    return _render(request, "cancel.html", booking, token, "cancel", context, status)
+
+
+@_private
+def manage_invite(request, token):
+    """The attendee's calendar file: the emailed invite's writer, UID and SEQUENCE."""
+    booking = links.get_by_manage_token(token)
+    if booking is None or not booking.is_confirmed:
+        return _invalid(request)
+    response = HttpResponse(attendee_invite(booking), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{booking.meeting_type.slug}.ics"'
+    return response
 
 
 @_private
@@ -115,7 +149,7 @@ def rebook(request):
     """Book one of the times offered after a cancellation (page or email), in one click."""
     offer = request.POST.get("offer") if request.method == "POST" else request.GET.get("offer")
     try:
-        old, start = booking_service.read_rebook_offer(offer or "")
+        old, start = links.read_rebook_offer(offer or "")
     except BookingNotFound:
         return _invalid(request)
     context, status = {"offer": offer, "start": start}, 200
@@ -129,10 +163,22 @@ def rebook(request):
             status = _status(exc)
         else:
             return _to_booking(result, "booked")
-    return _render(request, "rebook.html", old, context, status=status)
+    return _render_plain(request, "rebook.html", old, context, status=status)
 
 
-def _render(request, name, booking, context, status=200):
+def _render(request, name, booking, token, mode, context, status=200):
+    """The widget in ``mode`` for this booking, with ``name`` as the no-JavaScript page."""
+    widget = widget_config(booking.meeting_type, mode=mode, booking=booking, manage_token=token)
+    context = {
+        "widget": widget,
+        "fallback_template": f"{TEMPLATES}/{name}",
+        "urls": _urls(token),
+        **context,
+    }
+    return _render_plain(request, "widget_page.html", booking, context, status=status)
+
+
+def _render_plain(request, name, booking, context, status=200):
     """Render in the attendee's zone, so every time on the page is their local time."""
     context = {"booking": booking, "timezone_name": booking.attendee_timezone, **context}
     context.update(_meeting(booking))
@@ -145,7 +191,7 @@ def _invalid(request):
 
 
 def _status(exc):
-    if isinstance(exc, SlotUnavailable):
+    if isinstance(exc, (SlotUnavailable, BookingChanged)):
         return 409
     if isinstance(exc, booking_service.BookingBusy):
         return 503
@@ -157,24 +203,19 @@ def _meeting(booking):
     return {"join_url": join_url, "passcode": passcode}
 
 
-def _urls(booking):
-    token = booking_service.manage_token_for(booking)
-    return {
-        name: reverse(f"wagtail_pmc_booking:manage_{name}", args=[token])
-        for name in ("booking", "reschedule", "cancel")
-    }
+def _urls(token):
+    return {name: links.manage_path(name, token) for name in ("booking", "reschedule", "cancel")}
 
 
 def _to_booking(result, change):
-    token = result.manage_token
-    url = reverse("wagtail_pmc_booking:manage_booking", args=[token])
+    url = links.manage_path("booking", result.manage_token)
     return redirect(f"{url}?{urlencode({'changed': change})}")
 
 
 def _offers(booking):
-    """Up to three next free times, each with its signed one-click rebook value."""
+    """The rebook offers (``booking.rebook_options``), each with its signed value."""
     return [
-        {"slot": slot, "offer": booking_service.rebook_offer(booking, slot.start)}
+        {"slot": slot, "offer": links.rebook_offer(booking, slot.start)}
         for slot in booking_service.rebook_options(booking)
     ]
 

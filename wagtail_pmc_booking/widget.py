@@ -13,6 +13,16 @@ def api_base_url():
         return booking_settings.API_BASE_PATH
 
 
+def invite_url_pattern():
+    """The invite download's path with ``{token}`` for the widget to fill in, or None."""
+    try:
+        return reverse("wagtail_pmc_booking:manage_invite", args=["TOKEN"]).replace(
+            "TOKEN", "{token}"
+        )
+    except NoReverseMatch:
+        return None
+
+
 def widget_config(meeting_type, *, host=None, mode="book", booking=None, manage_token=None):
     """Plain data for ``json_script``; nothing secret beyond the attendee's own token."""
     config = {
@@ -25,6 +35,7 @@ def widget_config(meeting_type, *, host=None, mode="book", booking=None, manage_
             "defaultDuration": meeting_type.default_duration,
         },
         "host": host.slug if host else None,
+        "inviteUrl": invite_url_pattern(),
     }
     if booking is not None:
         config["booking"] = {

@@ -196,11 +196,14 @@ def test_audit_events_cannot_be_changed_or_removed(demo_booking):
 # Rebook options ------------------------------------------------------------------------
 
 
-def test_rebook_options_are_the_next_three_free_slots_of_the_same_length(demo_booking):
+def test_rebook_options_are_near_the_cancelled_time_and_spread_over_days(demo_booking):
+    """10:00 cancelled: the nearest other time, one two hours on, the same time tomorrow;
+    never the cancelled 10:00 itself, never three back-to-back slots of one morning."""
     booking_service.cancel(demo_booking, now=NOW)
     options = booking_service.rebook_options(demo_booking, now=ist(13, 7))
 
-    assert [o.start for o in options] == [ist(13, 9), ist(13, 9, 30), ist(13, 10)]
+    assert [o.start for o in options] == [ist(13, 9, 30), ist(13, 11, 30), ist(14, 10)]
+    assert demo_booking.start not in [o.start for o in options]
     assert all(o.end - o.start == demo_booking.end - demo_booking.start for o in options)
 
 

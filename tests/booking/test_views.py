@@ -48,7 +48,7 @@ def test_the_manage_page_shows_the_booking_in_the_attendees_zone(client, created
 
 def test_token_pages_are_private(client, created):
     response = client.get(url("booking", created.manage_token))
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"]
     assert "noindex" in response["X-Robots-Tag"]
 

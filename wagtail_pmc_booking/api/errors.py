@@ -25,6 +25,7 @@ BOOKING_ERROR_STATUS = {
     "not_found": 404,
     "slot_unavailable": 409,
     "booking_cancelled": 409,
+    "booking_changed": 409,
     "busy": 503,
 }
 # Domain field names -> the request's field paths.

@@ -1,7 +1,9 @@
 """The booking page: logic in an abstract mixin, a thin concrete page (like wagtail forms)."""
 
 from django.db import models
-from django.template.response import TemplateResponse
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -14,8 +16,8 @@ from ..widget import widget_config
 class BookingPageMixin(RoutablePageMixin, models.Model):
     """Add to your own page class to make it a booking page with the attendee widget.
 
-    Routes: the calendar (``""``) and the reschedule/cancel links (``manage/<token>/…``),
-    which render the same widget in the right mode inside the site's own page design.
+    Routes: the calendar (``""``); ``manage/<token>/…`` and ``confirmed/<token>/`` only
+    redirect to the attendee's manage pages, so links of earlier releases keep working.
     """
 
     meeting_type = models.ForeignKey(
@@ -56,29 +58,26 @@ class BookingPageMixin(RoutablePageMixin, models.Model):
     def calendar(self, request):
         return self.render(request, context_overrides={"widget": self.get_widget_config()})
 
+    # The attendee's links live at one place, ``booking/manage/<token>/…`` (see
+    # ``views.py``); these routes of earlier releases redirect there, so old links work.
     @path("manage/<str:token>/reschedule/", name="reschedule")
     def reschedule(self, request, token):
-        return self.render_manage(request, token, "reschedule")
+        return self.redirect_manage("reschedule", token)
 
     @path("manage/<str:token>/cancel/", name="cancel")
     def cancel(self, request, token):
-        return self.render_manage(request, token, "cancel")
+        return self.redirect_manage("cancel", token)
 
     @path("confirmed/<str:token>/", name="confirmed")
     def confirmed(self, request, token):
-        return self.render_manage(request, token, "confirmed")
+        return self.redirect_manage("booking", token)
 
-    def render_manage(self, request, token, mode):
-        """The widget in reschedule/cancel/confirmation mode for the token's booking."""
-        from ..booking import get_by_manage_token
-
-        booking = get_by_manage_token(token)
-        if booking is None:
-            return TemplateResponse(
-                request, "wagtail_pmc_booking/manage/invalid.html", {"page": self}, status=404
-            )
-        config = widget_config(booking.meeting_type, mode=mode, booking=booking, manage_token=token)
-        return self.render(request, context_overrides={"widget": config, "booking": booking})
+    def redirect_manage(self, name, token):
+        if not (token.isascii() and token.isalnum()):
+            raise Http404
+        response = redirect(reverse(f"wagtail_pmc_booking:manage_{name}", args=[token]))
+        response["Referrer-Policy"] = "same-origin"
+        return response
 
 
 class BookingPage(BookingPageMixin, Page):

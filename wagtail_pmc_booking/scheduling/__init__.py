@@ -16,6 +16,7 @@ from .assignment import (
     pool_mode,
 )
 from .intervals import Interval, intersect, normalize, overlaps_any, subtract, union
+from .offers import spread_offers
 from .rules import (
     DayWindow,
     OutOfOfficeRule,
@@ -67,6 +68,7 @@ __all__ = [
     "pool_mode",
     "pool_slots",
     "slots_by_local_date",
+    "spread_offers",
     "subtract",
     "union",
 ]

@@ -4,7 +4,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django import template
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from .. import availability
@@ -48,16 +47,3 @@ def pmc_next_slots(widget, count=5):
         )
         start = end
     return NextSlots(tz, [slot.start for slot in found[:count]])
-
-
-@register.simple_tag
-def pmc_manage_url(widget):
-    """The server-rendered page for a manage-mode widget's booking, or ``""``."""
-    names = {"reschedule": "manage_reschedule", "cancel": "manage_cancel"}
-    name = names.get(widget.get("mode"), "manage_booking")
-    if not widget.get("token"):
-        return ""
-    try:
-        return reverse(f"wagtail_pmc_booking:{name}", args=[widget["token"]])
-    except NoReverseMatch:
-        return ""

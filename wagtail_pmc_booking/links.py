@@ -1,0 +1,131 @@
+"""Links the attendee is given: manage tokens, absolute URLs and rebook offers.
+
+Readers (emails, the API, pages) import this rather than the writer in ``booking.py``.
+Absolute links come from ``BASE_URL``; without it, from the Wagtail ``Site`` that serves
+the booking's booking page (or the default site), else the request: never a made-up host.
+"""
+
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ImproperlyConfigured
+from django.urls import NoReverseMatch, reverse
+
+from .conf import booking_settings
+from .exceptions import BookingNotFound
+from .models import Booking, BookingPage
+from .tokens import hashes_match, manage_token, manage_token_lookup_hash
+
+TOKEN_MAX_LENGTH = 128
+# A rebook offer (after a cancellation) stays valid for a day.
+REBOOK_OFFER_MAX_AGE = timedelta(days=1)
+_REBOOK_SALT = "wagtail_pmc_booking.rebook"
+
+
+def manage_token_for(booking: Booking) -> str:
+    """The attendee's current token: derived from SECRET_KEY and the nonce, never stored."""
+    return manage_token(booking.public_id, booking.token_nonce)
+
+
+def get_by_manage_token(token: object) -> Booking | None:
+    """The booking this manage token opens, or None (unknown, malformed or rotated)."""
+    if not isinstance(token, str) or not 0 < len(token) <= TOKEN_MAX_LENGTH:
+        return None
+    if not (token.isascii() and token.isalnum()):
+        return None
+    booking = (
+        Booking.objects.select_related("meeting_type", "host")
+        .filter(manage_token_hash=manage_token_lookup_hash(token))
+        .first()
+    )
+    if booking is None or not hashes_match(manage_token_for(booking), token):
+        return None
+    return booking
+
+
+def site_root_url(booking: Booking | None = None, request=None) -> str:
+    """Where the site is: ``BASE_URL``, else the request, else the Wagtail ``Site`` of the
+    booking's booking page (or the default site), else ``WAGTAILADMIN_BASE_URL``."""
+    if booking_settings.BASE_URL:
+        return booking_settings.BASE_URL.rstrip("/")
+    if request is not None:
+        return request.build_absolute_uri("/").rstrip("/")
+    site = _site_of(booking)
+    if site is not None:
+        return site.root_url.rstrip("/")
+    return (getattr(settings, "WAGTAILADMIN_BASE_URL", "") or "").rstrip("/")
+
+
+def _site_of(booking):
+    from wagtail.models import Site
+
+    if booking is not None:
+        page = BookingPage.objects.live().filter(meeting_type_id=booking.meeting_type_id).first()
+        site = page.get_site() if page is not None else None
+        if site is not None:
+            return site
+    return Site.objects.filter(is_default_site=True).first()
+
+
+def absolute_url(path: str, *, booking: Booking | None = None, request=None) -> str:
+    """``path`` on the site's public root (see ``site_root_url``)."""
+    return site_root_url(booking, request) + path
+
+
+def manage_path(name: str, token: str) -> str:
+    """The path of one manage page: ``booking``, ``reschedule``, ``cancel`` or ``invite``."""
+    return _reverse(f"manage_{name}", token)
+
+
+def manage_urls(booking: Booking, request=None) -> dict[str, str]:
+    """Absolute links to the attendee's reschedule and cancel pages."""
+    token = manage_token_for(booking)
+    return {
+        name: absolute_url(manage_path(name, token), booking=booking, request=request)
+        for name in ("reschedule", "cancel")
+    }
+
+
+def rebook_offer(booking: Booking, start: datetime) -> str:
+    """A signed, day-long offer to book ``start`` again for a cancelled booking's attendee.
+
+    It names the old booking rather than carrying the attendee's details, so the page
+    that shows it holds no personal data beyond an opaque, tamper-proof reference.
+    """
+    payload = {"booking": booking.public_id, "start": start.astimezone(UTC).isoformat()}
+    return signing.TimestampSigner(salt=_REBOOK_SALT).sign_object(payload, compress=True)
+
+
+def rebook_url(booking: Booking, start: datetime, request=None) -> str:
+    """Absolute link to the page that confirms rebooking ``start`` (emails, API, widget)."""
+    query = urlencode({"offer": rebook_offer(booking, start)})
+    return f"{absolute_url(_reverse('rebook'), booking=booking, request=request)}?{query}"
+
+
+def read_rebook_offer(offer: str) -> tuple[Booking, datetime]:
+    """``(cancelled booking, start)`` of a valid offer; ``BookingNotFound`` for any other."""
+    try:
+        payload = signing.TimestampSigner(salt=_REBOOK_SALT).unsign_object(
+            offer, max_age=REBOOK_OFFER_MAX_AGE
+        )
+        start = datetime.fromisoformat(payload["start"])
+        booking = Booking.objects.select_related("meeting_type", "host").get(
+            public_id=payload["booking"]
+        )
+    except (signing.BadSignature, KeyError, TypeError, ValueError, Booking.DoesNotExist) as exc:
+        raise BookingNotFound() from exc
+    if booking.is_confirmed:
+        raise BookingNotFound()
+    return booking, start
+
+
+def _reverse(name: str, *args: str) -> str:
+    try:
+        return reverse(f"wagtail_pmc_booking:{name}", args=args)
+    except NoReverseMatch as exc:
+        raise ImproperlyConfigured(
+            "Include wagtail_pmc_booking.urls in the site's URLconf, e.g. "
+            'path("booking/", include("wagtail_pmc_booking.urls")).'
+        ) from exc
