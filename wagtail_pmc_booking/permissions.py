@@ -1,22 +1,34 @@
-"""Who may manage hosts and out-of-office periods in the Wagtail admin.
+"""Who may manage hosts, out-of-office periods and meeting types in the Wagtail admin.
 
 Site admins are users with the model's Django permissions (superusers, or a group
 granting e.g. "Can change host"); they manage every row. A host's owner account
 (``Host.user``) gets rights on that host's own rows only, without any Django
 permission. To let a host log in, the site admin puts the account in a group that has
 "Can access Wagtail admin" (``wagtailadmin.access_admin``) and nothing else.
+
+The same rule holds in every admin view, the snippet choosers included: an owner who is
+not a site admin sees only their own host, that host's out-of-office entries and the
+meeting types it hosts. Entries for every host (``host`` empty) are the site admins':
+their reasons are not shown to owners. Users who own no host and hold no right (page
+editors) may still choose any host or meeting type for a page, as their names are public
+on the booking pages, but never an out-of-office entry.
 """
 
+from collections.abc import Iterable
+
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from .models import Host, OutOfOffice
+from .models import Host, MeetingType, OutOfOffice
 
 _OWNED_HOSTS_CACHE = "_pmc_booking_owned_host_ids"
 
+MODEL_RIGHTS = ("add", "change", "delete", "view")
+"""Any one of these, held for the whole model, lets a user choose every row."""
 
-def owned_host_ids(user):
+
+def owned_host_ids(user) -> frozenset[int]:
     """Ids of the hosts ``user`` owns, cached on the user object for the request."""
     if not (user.is_authenticated and user.is_active):
         return frozenset()
@@ -33,11 +45,13 @@ class HostOwnerPermissionPolicy(ModelPermissionPolicy):
     """
 
     owner_actions = frozenset()
+    chooser_open_to_others = False
+    """Whether users who are neither site admins nor owners may choose any row."""
 
-    def host_id_of(self, instance):
+    def host_id_of(self, instance) -> int | None:
         raise NotImplementedError
 
-    def owned_filter(self, host_ids):
+    def owned_filter(self, host_ids: Iterable[int]) -> Q:
         raise NotImplementedError
 
     def user_manages_all(self, user, action):
@@ -72,6 +86,16 @@ class HostOwnerPermissionPolicy(ModelPermissionPolicy):
             return manager.filter(self.owned_filter(host_ids))
         return manager.none()
 
+    def instances_user_may_choose(self, user) -> QuerySet:
+        """Rows the snippet chooser offers: all to site admins, their own to owners."""
+        manager = self.model._default_manager
+        if any(self.user_manages_all(user, action) for action in MODEL_RIGHTS):
+            return manager.all()
+        host_ids = owned_host_ids(user)
+        if host_ids:
+            return manager.filter(self.owned_filter(host_ids)).distinct()
+        return manager.all() if self.chooser_open_to_others else manager.none()
+
     def users_with_any_permission_for_instance(self, actions, instance):
         filter_expr = self._get_users_with_any_permission_codenames_filter(
             self._get_permission_codenames(actions)
@@ -86,6 +110,7 @@ class HostPermissionPolicy(HostOwnerPermissionPolicy):
     """Owners edit their own host; creating and deleting hosts is for site admins."""
 
     owner_actions = frozenset({"change"})
+    chooser_open_to_others = True
 
     def host_id_of(self, instance):
         return instance.pk
@@ -106,5 +131,19 @@ class OutOfOfficePermissionPolicy(HostOwnerPermissionPolicy):
         return Q(host__in=host_ids)
 
 
+class MeetingTypePermissionPolicy(HostOwnerPermissionPolicy):
+    """Meeting types are the site admins'; an owner may only choose those they host."""
+
+    chooser_open_to_others = True
+
+    def host_id_of(self, instance):
+        """None: a meeting type has several hosts, and owners hold no right on it."""
+        return None
+
+    def owned_filter(self, host_ids):
+        return Q(hosts__in=host_ids)
+
+
 host_permission_policy = HostPermissionPolicy(Host)
 out_of_office_permission_policy = OutOfOfficePermissionPolicy(OutOfOffice)
+meeting_type_permission_policy = MeetingTypePermissionPolicy(MeetingType)

@@ -1,10 +1,17 @@
 """The "Bookings" admin menu: snippet viewsets for hosts, out-of-office and meeting types."""
 
+from collections.abc import Callable
+from functools import wraps
+
 import django_filters
 from django import forms
-from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from django.urls import URLPattern
 from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
@@ -17,6 +24,7 @@ from wagtail.admin.panels import (
 )
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.permissions import policy_registry
+from wagtail.snippets.views import chooser as chooser_views
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -26,10 +34,44 @@ from .forms import HostAdminForm, MeetingTypeAdminForm, OutOfOfficeAdminForm, Ti
 from .models import Host, MeetingType, OutOfOffice
 
 ADMIN_ONLY = "wagtail_pmc_booking.change_host"
-"""Host fields an owner may not change: only users who may change any host see them."""
+"""Host fields an owner may not change: only users who may change any host edit them."""
+
+LISTED = ["change", "delete", "view"]
+"""Rights on a row that let a user list and open it."""
 
 
 # == Row-level permission checks ==
+
+
+def row_exists(queryset: QuerySet, pk: str) -> bool:
+    try:
+        return queryset.filter(pk=unquote(str(pk))).exists()
+    except (ValueError, ValidationError):  # not a key of this model at all
+        return False
+
+
+def guard_rows(
+    patterns: list[URLPattern], rows: Callable[[HttpRequest], QuerySet]
+) -> list[URLPattern]:
+    """Refuse every URL naming a row (``pk``) outside ``rows(request)``.
+
+    Applied to all the URLs a viewset mounts, so a view Wagtail adds later (copy,
+    history results, …) cannot reach another host's rows either.
+    """
+    for pattern in patterns:
+        pattern.callback = _guarded(pattern.callback, rows)
+    return patterns
+
+
+def _guarded(view: Callable, rows: Callable[[HttpRequest], QuerySet]) -> Callable:
+    @wraps(view)
+    def guarded_view(request, *args, **kwargs):
+        pk = kwargs.get("pk")
+        if pk is not None and not row_exists(rows(request), pk):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return guarded_view
 
 
 class InstancePermissionMixin:
@@ -59,19 +101,91 @@ class UsageView(InstancePermissionMixin, snippet_views.UsageView):
     pass
 
 
+def choosable_rows(model, request: HttpRequest) -> QuerySet:
+    """The rows the model's policy lets the user pick in a snippet chooser."""
+    return policy_registry.get_by_type(model).instances_user_may_choose(request.user)
+
+
+class ChoosableRowsMixin:
+    """Chooser views list and return only the choosable rows."""
+
+    def get_object_list(self):
+        return choosable_rows(self.model_class, self.request)
+
+    def get_objects(self, pks):
+        return self.get_object_list().filter(pk__in=pks)
+
+
+class ChooseView(ChoosableRowsMixin, chooser_views.ChooseView):
+    pass
+
+
+class ChooseResultsView(ChoosableRowsMixin, chooser_views.ChooseResultsView):
+    pass
+
+
+class ChosenMultipleView(ChoosableRowsMixin, chooser_views.SnippetChosenMultipleView):
+    pass
+
+
+class PolicyChooserViewSet(chooser_views.SnippetChooserViewSet):
+    """The snippet chooser under the model's policy; ``chosen/<pk>/`` is row-guarded."""
+
+    choose_view_class = ChooseView
+    choose_results_view_class = ChooseResultsView
+    chosen_multiple_view_class = ChosenMultipleView
+
+    def get_urlpatterns(self):
+        # No creation form is configured: Wagtail's "create" URL would only fail.
+        patterns = [p for p in super().get_urlpatterns() if p.name != "create"]
+        return guard_rows(patterns, lambda request: choosable_rows(self.model, request))
+
+
 class OwnedSnippetViewSet(SnippetViewSet):
-    """A snippet whose listing and object views follow the model's row-level policy."""
+    """A snippet whose listing, object views and chooser follow the model's policy."""
 
     edit_view_class = EditView
     delete_view_class = DeleteView
     history_view_class = HistoryView
     usage_view_class = UsageView
+    chooser_viewset_class = PolicyChooserViewSet
 
     def get_queryset(self, request):
         policy = policy_registry.get_by_type(self.model)
-        return policy.instances_user_has_any_permission_for(
-            request.user, ["change", "delete", "view"]
-        )
+        return policy.instances_user_has_any_permission_for(request.user, LISTED)
+
+    def get_urlpatterns(self):
+        return guard_rows(super().get_urlpatterns(), self.get_queryset)
+
+
+# == Admin-only host fields ==
+
+
+class AdminOnlyFieldPanel(FieldPanel):
+    """Edited by site admins; a host's owner sees the value read-only.
+
+    ``permission`` leaves the field out of the owner's form, so a value they post
+    anyway is ignored: the server, not the page, keeps it unchanged.
+    """
+
+    def __init__(self, field_name: str, **kwargs) -> None:
+        super().__init__(field_name, permission=ADMIN_ONLY, **kwargs)
+
+    def clone_kwargs(self):
+        kwargs = super().clone_kwargs()
+        del kwargs["permission"]
+        return kwargs
+
+    class BoundPanel(FieldPanel.BoundPanel):
+        def __init__(self, **kwargs) -> None:
+            super().__init__(**kwargs)
+            if self.form is not None and self.bound_field is None:
+                self.read_only = True
+                self.heading = self.panel.heading or capfirst(self.panel.db_field.verbose_name)
+                self.help_text = self.panel.help_text or capfirst(self.panel.db_field.help_text)
+
+        def is_shown(self):
+            return self.read_only or super().is_shown()
 
 
 # == Listing cells ==
@@ -143,10 +257,8 @@ class HostViewSet(OwnedSnippetViewSet):
         [
             MultiFieldPanel(
                 [
-                    FieldRowPanel([FieldPanel("name"), FieldPanel("slug")]),
-                    FieldRowPanel(
-                        [FieldPanel("email"), FieldPanel("zoom_user", permission=ADMIN_ONLY)]
-                    ),
+                    FieldRowPanel([AdminOnlyFieldPanel("name"), AdminOnlyFieldPanel("slug")]),
+                    FieldRowPanel([AdminOnlyFieldPanel("email"), AdminOnlyFieldPanel("zoom_user")]),
                     FieldRowPanel(
                         [
                             FieldPanel("user", permission=ADMIN_ONLY),
@@ -276,7 +388,7 @@ class OutOfOfficeViewSet(OwnedSnippetViewSet):
 # == Meeting types ==
 
 
-class MeetingTypeViewSet(SnippetViewSet):
+class MeetingTypeViewSet(OwnedSnippetViewSet):
     model = MeetingType
     icon = "calendar-alt"
     menu_label = _("Meeting types")
@@ -350,7 +462,7 @@ class MeetingTypeViewSet(SnippetViewSet):
     )
 
     def get_queryset(self, request):
-        return MeetingType.objects.annotate(host_count=Count("hosts"))
+        return super().get_queryset(request).annotate(host_count=Count("hosts"))
 
 
 # == The menu group ==

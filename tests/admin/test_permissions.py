@@ -91,11 +91,54 @@ def test_owner_adds_out_of_office_from_their_host_editor(owner_client, owned_hos
     assert owned_host.out_of_office.filter(reason="Leave").exists()
 
 
-def test_owner_editor_leaves_out_admin_only_fields(owner_client, owned_host):
+OWNER_EDITABLE = {
+    "timezone",
+    "durations",
+    "buffer_before_minutes",
+    "buffer_after_minutes",
+    "availability_windows",
+    "out_of_office",
+}
+"""What a host's owner may change on their host: hours, lengths, buffers, zone, time off."""
+
+
+def test_owner_editor_offers_only_hours_lengths_buffers_zone_and_time_off(owner_client, owned_host):
     form = owner_client.get(admin_url(Host, "edit", owned_host)).context["form"]
 
-    assert {"user", "is_active", "priority", "weight", "zoom_user"}.isdisjoint(form.fields)
-    assert {"name", "timezone", "durations", "buffer_before_minutes"} <= set(form.fields)
+    assert set(form.fields) | set(form.formsets) == OWNER_EDITABLE
+
+
+def test_owner_editor_shows_name_slug_email_read_only(owner_client, owned_host):
+    html = owner_client.get(admin_url(Host, "edit", owned_host)).content.decode()
+
+    read_only = [
+        " ".join(part.split("</div>")[0].split())
+        for part in html.split('aria-readonly="true">')[1:]
+    ]
+    assert {owned_host.name, owned_host.slug, owned_host.email} <= set(read_only)
+    assert not any(f'name="{field}"' in html for field in ("name", "slug", "email"))
+
+
+def test_owner_cannot_rename_their_host_by_a_forged_post(owner_client, owned_host):
+    before = Host.objects.values("name", "slug", "email").get(pk=owned_host.pk)
+    data = host_data(owned_host, name="Hijacked", slug="hijacked", email="evil@example.com")
+
+    post_saved(owner_client, admin_url(Host, "edit", owned_host), data)
+
+    assert Host.objects.values("name", "slug", "email").get(pk=owned_host.pk) == before
+
+
+def test_site_admin_renames_a_host(manager_client, owned_host):
+    data = host_data(owned_host, name="Meera N.", slug="meera-n", email="mn@example.com")
+
+    post_saved(manager_client, admin_url(Host, "edit", owned_host), data)
+
+    owned_host.refresh_from_db()
+    assert (owned_host.name, owned_host.slug, owned_host.email) == (
+        "Meera N.",
+        "meera-n",
+        "mn@example.com",
+    )
 
 
 def test_owner_cannot_reassign_owner_activity_or_assignment(
