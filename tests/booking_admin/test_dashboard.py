@@ -108,3 +108,13 @@ def test_panel_costs_the_same_queries_for_1_or_30_bookings(
 
     with django_assert_max_num_queries(one):
         admin_client.get(reverse(HOME))
+
+
+def test_panel_lists_coming_bookings_by_instant_not_by_host_clock(admin_client, book, other_host):
+    # Berlin 08:00 reads earlier than Kolkata 10:00 but is 07:00 UTC, after 04:30 UTC.
+    berlin = book(local(2, 8, zone=BERLIN), host=other_host)
+    kolkata = book(local(2, 10))
+
+    upcoming = section(panel(admin_client), "upcoming")
+
+    assert upcoming.index(inspect_url(kolkata)) < upcoming.index(inspect_url(berlin))
