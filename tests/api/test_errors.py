@@ -3,7 +3,7 @@
 import logging
 
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from tests.api.helpers import assert_error, get, post
 from wagtail_pmc_booking.api import errors
@@ -75,3 +75,20 @@ def test_field_paths_drop_the_source_and_the_argument_name():
     assert errors.field_path(("body", "payload", "attendee", "email")) == "attendee.email"
     assert errors.field_path(("body", "payload")) == "body"
     assert errors.field_path(("query", "meetingType")) == "meetingType"
+
+
+@pytest.mark.parametrize("method", ["get", "post", "put", "patch", "delete", "options", "head"])
+def test_unknown_paths_answer_the_404_envelope_for_every_method(method):
+    """A real client sends no CSRF cookie: the answer is still the API's 404, not Django's 403."""
+    client = Client(enforce_csrf_checks=True)
+    response = getattr(client, method)("/v1/no/such/endpoint", content_type="application/json")
+    assert response.status_code == 404
+    if method != "head":
+        assert_error(response, 404, "not_found")
+
+
+@pytest.mark.parametrize("method", ["put", "patch", "delete"])
+def test_a_wrong_method_without_csrf_cookie_is_still_the_405_envelope(method):
+    client = Client(enforce_csrf_checks=True)
+    response = getattr(client, method)("/v1/bookings", content_type="application/json")
+    assert_error(response, 405, "invalid_request")

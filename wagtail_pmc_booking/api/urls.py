@@ -7,6 +7,7 @@ and the OpenAPI document.
 """
 
 from django.urls import re_path
+from django.views.decorators.csrf import csrf_exempt
 from django.urls.resolvers import URLPattern
 from ninja import NinjaAPI
 
@@ -56,5 +57,7 @@ api = build_api()
 app_name = "pmc_booking_api"
 urlpatterns = [
     *enveloped(api.urls[0]),
-    re_path(r"", errors.not_found_view, name="not_found"),
+    # Exempt like ninja's own views: an API client has no CSRF cookie, and an unknown
+    # path must answer the 404 envelope for every method, not Django's CSRF page.
+    re_path(r"", csrf_exempt(errors.not_found_view), name="not_found"),
 ]
