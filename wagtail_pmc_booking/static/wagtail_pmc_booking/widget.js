@@ -107,6 +107,7 @@ const todayIn = (tz) => new Intl.DateTimeFormat("en-CA", { timeZone: tz }).forma
 const longDay = (s) => fmt("UTC", DAY).format(noon(s));
 const timeOf = (at, tz) => fmt(tz, { hour: "numeric", minute: "2-digit" }).format(new Date(at));
 const when = (b, tz) => `${fmt(tz, DAY).format(new Date(b.start))}, ${timeOf(b.start, tz)} – ${timeOf(b.end, tz)}`;
+const localDay = (at, tz) => new Intl.DateTimeFormat("en-CA", { timeZone: tz }).format(new Date(at));
 const offsetOf = (tz) => fmt(tz, { timeZoneName: "shortOffset" }).formatToParts(new Date()).at(-1).value;
 
 function firstWeekday() {
@@ -115,33 +116,6 @@ function firstWeekday() {
 }
 
 const zoneList = () => [...new Set([...Intl.supportedValuesOf("timeZone").map(modern), "UTC"])].sort();
-
-// iCalendar (RFC 5545): UTC stamps, escaped text, lines folded at 75 octets.
-const stamp = (at) => new Date(at).toISOString().replace(/[-:]|\.\d+/g, "");
-const icsText = (s) => String(s).replace(/[\\;,]/g, "\\$&").replace(/\n/g, "\\n");
-const utf8 = new TextEncoder();
-function fold(line) {
-  let [out, octets] = ["", 0];
-  for (const ch of line) {
-    const size = utf8.encode(ch).length;
-    if ((octets += size) > 75) [out, octets] = [`${out}\r\n `, size + 1];
-    out += ch;
-  }
-  return out;
-}
-
-// Its UID is the emailed invitation's (<id>@<site host>), so calendars merge the two.
-function icsFile(b, title) {
-  const { meetingUrl: url, passcode } = b.meeting || {};
-  const about = [url && `${S.join}: ${url}`, passcode && `${S.passcode}: ${passcode}`].filter(Boolean).join("\n");
-  return [
-    "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//wagtail-pmc-booking//EN", "METHOD:PUBLISH",
-    "BEGIN:VEVENT", `UID:${b.bookingId}@${new URL(b.rescheduleUrl || "/", location.href).hostname}`,
-    `DTSTAMP:${stamp(Date.now())}`, `DTSTART:${stamp(b.start)}`, `DTEND:${stamp(b.end)}`,
-    `SUMMARY:${icsText(title)}`, about && `DESCRIPTION:${icsText(about)}`,
-    url && `LOCATION:${icsText(url)}`, "END:VEVENT", "END:VCALENDAR",
-  ].filter(Boolean).map(fold).join("\r\n") + "\r\n";
-}
 
 class BookingWidget {
   constructor(el) {
@@ -153,6 +127,8 @@ class BookingWidget {
     this.token = this.cfg.token;
     this.tz = modern(Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC");
     this.duration = this.current ? this.current.duration : this.mt.defaultDuration;
+    // Rescheduling opens on the booking's own day (or the first free one after it).
+    this.prefer = this.mode === "reschedule" ? localDay(this.current.start, this.tz) : null;
     this.weekStart = firstWeekday();
     this.cache = new Map();
     this.seq = 0;
@@ -238,7 +214,8 @@ class BookingWidget {
     const head = this.heading(this.mode === "reschedule" ? S.rescheduleTitle : S.pickTitle);
     this.calEl = h("div.pmc-cal");
     this.slotsEl = h("div.pmc-slots");
-    this.month = (this.day || todayIn(this.tz)).slice(0, 7);
+    const today = todayIn(this.tz);
+    this.month = (this.day || (this.prefer > today ? this.prefer : today)).slice(0, 7);
     this.findFirst = !this.day;
     this.skipped = 0;
     this.show([
@@ -337,7 +314,7 @@ class BookingWidget {
     if (this.findFirst && !open.length && this.skipped++ < 2) return this.goMonth(addMonths(this.month, 1));
     if (this.findFirst && open.length) {
       this.findFirst = false;
-      this.day = open[0];
+      this.day = open.find((d) => d >= this.prefer) || open[0];
       this.announce();
     }
     this.paint();
@@ -523,13 +500,8 @@ class BookingWidget {
     const short = fmt(this.tz, { weekday: "short", month: "short", day: "numeric" });
     this.mode = "book";
     this.token = null;
-    const offers = options.map((o) => h("li", h("button.pmc-time", {
-      onclick: async (e) => {
-        e.currentTarget.disabled = true;
-        const r = await this.create(o.start);
-        if (!r.ok) this.showAlert(r.error.code === "slot_unavailable" ? S.taken : this.message(r));
-      },
-    }, t("rebook", { time: `${short.format(new Date(o.start))}, ${timeOf(o.start, this.tz)}` }))));
+    const offers = options.map((o) => h("li", h("a.pmc-time", { href: o.rebookUrl, ...this.away },
+      t("rebook", { time: `${short.format(new Date(o.start))}, ${timeOf(o.start, this.tz)}` }))));
     this.show([
       head, h("p", t("wasCancelled", { what: this.mt.name, when: when(this.current, this.tz) })),
       offers.length && [h("h3.pmc-sub", S.rebookTitle), h("ul.pmc-times.pmc-rebook", offers)],
@@ -539,12 +511,9 @@ class BookingWidget {
   }
 
 
-  /** The page's own manage routes when it has them, else the API's links. */
-  manageLinks(b) {
-    const page = this.el.dataset.pmcPageUrl;
-    const token = (this.token = b.manageToken || b.rescheduleUrl?.match(/\/manage\/(\w+)\//)?.[1] || this.token);
-    const link = (kind, api) => (page && token ? `${page}manage/${token}/${kind}/` : api);
-    return [link("reschedule", b.rescheduleUrl), link("cancel", b.cancelUrl)];
+  /** Links that leave the widget open top-level (in a tab when embedded). */
+  get away() {
+    return EMBEDDED ? { target: "_blank", rel: "noopener" } : {};
   }
 
   zoomDetails({ meeting: m = {} }) {
@@ -557,8 +526,8 @@ class BookingWidget {
 
   done(b, kind) {
     const head = this.heading(S[`${kind}Title`]);
-    const ics = URL.createObjectURL(new Blob([icsFile(b, `${this.mt.name} – ${b.host.name}`)], { type: "text/calendar" }));
-    const [rescheduleUrl, cancelUrl] = this.manageLinks(b);
+    this.token = b.manageToken || b.rescheduleUrl?.match(/\/manage\/(\w+)\//)?.[1] || this.token;
+    const ics = this.cfg.inviteUrl && this.token && this.cfg.inviteUrl.replace("{token}", this.token);
     const zoom = this.zoomDetails(b);
     this.current = { ...b, hostName: b.host.name };
     this.show([
@@ -570,8 +539,9 @@ class BookingWidget {
         h("dt", S.with), h("dd", b.host.name),
         zoom && [h("dt", S.zoom), h("dd.pmc-zoom", zoom)]),
       this.el.querySelector("template")?.content.cloneNode(true),
-      h("p.pmc-actions", h("a.pmc-button", { href: ics, download: `${this.mt.slug}.ics` }, S.addIcs)),
-      h("p.pmc-manage", h("a", { href: rescheduleUrl }, S.reschedule), h("a", { href: cancelUrl }, S.cancel)),
+      ics && h("p.pmc-actions", h("a.pmc-button", { href: ics, download: `${this.mt.slug}.ics` }, S.addIcs)),
+      h("p.pmc-manage", h("a", { href: b.rescheduleUrl, ...this.away }, S.reschedule),
+        h("a", { href: b.cancelUrl, ...this.away }, S.cancel)),
     ], head);
     if (kind === "confirmed") return;
     // Never the manage token or links: only the attendee may change the booking.
