@@ -6,6 +6,8 @@ STAMP := $(VENV)/.installed-stamp
 MANAGE := $(PY) example_site/manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Absolute links in emails, the embed and the printed admin URL follow HOST and PORT.
+BASE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: install chromium demo test test-postgres lint benchmarks clean
 
@@ -24,11 +26,12 @@ chromium:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	}
 
+demo: export BASE_URL := $(BASE_URL)
 demo: $(STAMP)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) createcachetable
 	$(MANAGE) pmc_booking_demo
-	@echo "Starting the Huey consumer and the site on http://$(HOST):$(PORT)/ (admin: /admin/)"
+	@echo "Starting the Huey consumer and the site on $(BASE_URL)/ (admin: $(BASE_URL)/admin/)"
 	$(MANAGE) run_huey --quiet & HUEY_PID=$$!; \
 	trap 'kill $$HUEY_PID 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver $(HOST):$(PORT)

@@ -89,7 +89,10 @@ MEDIA_ROOT = SITE_DIR / "media"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 WAGTAIL_SITE_NAME = "PMC Booking demo"
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# Where the site is, for absolute links (``make demo`` sets it from HOST and PORT); empty
+# means: the Wagtail Site of the booking page, else the request.
+BASE_URL = os.environ.get("BASE_URL", "")
+WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", BASE_URL)
 
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "bookings@example.com")
 
@@ -110,6 +113,6 @@ def booking_settings_from_env():
 
 
 WAGTAIL_PMC_BOOKING = {
-    "BASE_URL": WAGTAILADMIN_BASE_URL,
+    "BASE_URL": BASE_URL,
     **booking_settings_from_env(),
 }

@@ -2,6 +2,7 @@
 
 from datetime import date
 from io import StringIO
+from pathlib import Path
 
 from django.contrib.auth import authenticate
 from django.core.management import call_command
@@ -75,3 +76,39 @@ def test_out_of_office_pattern_is_shifted_whole_weeks_into_the_future():
     # The seed's Saturday, Wednesday and Friday stay on those weekdays, in the next week.
     assert starts == [date(2026, 12, 5), date(2026, 12, 9), date(2026, 12, 11)]
     assert [s.weekday() for s in starts] == [5, 2, 4]
+
+
+def test_demo_prints_and_links_the_port_it_runs_on(db, settings):
+    """``make demo PORT=8123`` exports BASE_URL: the admin URL, the Site and every
+    link built without a request follow it (nothing says 8000)."""
+    from wagtail.models import Site
+
+    from tests.browser.helpers import ensure_home
+    from wagtail_pmc_booking import links
+
+    ensure_home()
+    settings.WAGTAIL_PMC_BOOKING = {
+        **settings.WAGTAIL_PMC_BOOKING,
+        "BASE_URL": "http://127.0.0.1:8123",
+    }
+    out = run_demo()
+    assert "Admin: http://127.0.0.1:8123/admin/" in out
+    assert "8000" not in out
+    site = Site.objects.get(is_default_site=True)
+    assert (site.hostname, site.port) == ("127.0.0.1", 8123)
+    settings.WAGTAIL_PMC_BOOKING = {**settings.WAGTAIL_PMC_BOOKING, "BASE_URL": ""}
+    assert links.absolute_url("/booking/rebook/") == "http://127.0.0.1:8123/booking/rebook/"
+
+
+def test_make_demo_passes_host_and_port_through():
+    import subprocess
+
+    dry = subprocess.run(
+        ["make", "-n", "demo", "HOST=0.0.0.0", "PORT=8123"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    ).stdout
+    assert "runserver 0.0.0.0:8123" in dry
+    assert "http://0.0.0.0:8123/admin/" in dry

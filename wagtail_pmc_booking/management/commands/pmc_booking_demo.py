@@ -2,6 +2,7 @@
 
 import secrets
 from datetime import date, time, timedelta
+from urllib.parse import urlsplit
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -11,6 +12,8 @@ from django.utils import timezone
 from wagtail.models import Site
 
 from wagtail_pmc_booking import demo_data
+from wagtail_pmc_booking.conf import booking_settings
+from wagtail_pmc_booking.links import absolute_url
 from wagtail_pmc_booking.models import (
     AvailabilityWindow,
     BookingPage,
@@ -100,7 +103,7 @@ class Command(BaseCommand):
         self.stdout.write("  Meeting type: product-demo (round robin, 15/30/45/60 min)")
         self.stdout.write("  Pages: / (calendar and host blocks), /book-a-demo/ (booking page)")
         self.stdout.write(
-            f"  Admin: http://127.0.0.1:8000/admin/  user: admin  password: {password}"
+            f"  Admin: {absolute_url('/admin/')}  user: admin  password: {password}"
         )
         self.stdout.write(
             f"  Host owner (edits only Asha's hours): user: asha  password: {password}"
@@ -126,10 +129,19 @@ class Command(BaseCommand):
         return host
 
     def ensure_pages(self, meeting_type, seed_host):
-        """A booking page under the site root, and the root page's blocks if it has a body."""
+        """A booking page under the site root, and the root page's blocks if it has a body.
+
+        The default Site takes BASE_URL's host and port, so links built from the Site
+        (when BASE_URL is unset later) still point where the demo runs.
+        """
         site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
         if site is None:
             return
+        base = urlsplit(booking_settings.BASE_URL)
+        if base.hostname:
+            site.hostname = base.hostname
+            site.port = base.port or (443 if base.scheme == "https" else 80)
+            site.save(update_fields=["hostname", "port"])
         root = site.root_page.specific
         if not BookingPage.objects.filter(slug="book-a-demo").exists():
             root.add_child(
