@@ -5,9 +5,14 @@ by the inputs, the current minute and a version stamp; saving or deleting a book
 host, window, out-of-office entry or meeting type replaces the stamp at once and again
 on commit, so a reader never keeps pre-commit data. The booking service re-checks every
 slot anyway, so the cache can at worst show a slot that has just gone, never book one.
+
+When the cache cannot be reached, slots are computed as if it were off and writes go
+on without dropping the stamp (a warning is logged): an unreachable cache is no reason
+to fail a listing or a booking.
 """
 
 import hashlib
+import logging
 import uuid
 
 from django.core.cache import cache
@@ -17,6 +22,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from .conf import booking_settings
 
 VERSION_KEY = "wagtail_pmc_booking:slots:version"
+
+logger = logging.getLogger(__name__)
 
 
 def version():
@@ -29,7 +36,10 @@ def version():
 
 
 def invalidate(**kwargs):
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    try:
+        cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    except Exception:  # any backend's "unreachable"
+        logger.warning("Slot cache not invalidated: the cache is unavailable", exc_info=True)
 
 
 def invalidate_now_and_on_commit(**kwargs):
@@ -42,12 +52,19 @@ def cached(parts, compute):
     seconds = booking_settings.SLOTS_CACHE_SECONDS
     if not seconds:
         return compute()
-    digest = hashlib.sha256(repr((version(), *parts)).encode()).hexdigest()
-    key = f"wagtail_pmc_booking:slots:{digest}"
-    found = cache.get(key)
+    try:
+        digest = hashlib.sha256(repr((version(), *parts)).encode()).hexdigest()
+        key = f"wagtail_pmc_booking:slots:{digest}"
+        found = cache.get(key)
+    except Exception:  # any backend's "unreachable"
+        logger.warning("Slots computed without the cache: it is unavailable", exc_info=True)
+        return compute()
     if found is None:
         found = compute()
-        cache.set(key, found, seconds)
+        try:
+            cache.set(key, found, seconds)
+        except Exception:
+            logger.warning("Slots not cached: the cache is unavailable", exc_info=True)
     return found
 
 

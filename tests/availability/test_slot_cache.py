@@ -46,3 +46,16 @@ def test_the_cache_can_be_turned_off(product_demo, settings, django_assert_num_q
     monday_starts(product_demo)
     with django_assert_num_queries(5):
         monday_starts(product_demo)
+
+
+def test_an_unreachable_cache_means_computing_not_failing(product_demo, settings):
+    expected = monday_starts(product_demo)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    OutOfOffice.objects.create(host=product_demo.hosts.get(), start_date=MONDAY, end_date=MONDAY)
+    assert expected and monday_starts(product_demo) == []

@@ -2,9 +2,12 @@
 
 ``cache.add`` starts a window and ``cache.incr`` counts in it; both are atomic on Redis,
 Memcached and the local-memory cache, so concurrent requests cannot over-admit.
+The cache is an optimisation, not a dependency: when it cannot be reached the limit
+fails open (the request is admitted) and a warning is logged.
 """
 
 import ipaddress
+import logging
 import math
 import time
 from dataclasses import dataclass
@@ -14,6 +17,7 @@ from django.core.cache import cache
 from ..conf import booking_settings
 from .errors import RateLimited
 
+logger = logging.getLogger(__name__)
 CACHE_PREFIX = "pmc-booking-api:rl"
 PERIODS = {
     "s": 1,
@@ -51,15 +55,23 @@ def hit(bucket, rate, *, now=None):
     now = time.time() if now is None else now
     window = int(now // rate.seconds)
     key = f"{CACHE_PREFIX}:{bucket}:{rate.seconds}:{window}"
-    cache.add(key, 0, timeout=rate.seconds + 1)
     try:
-        count = cache.incr(key)
-    except ValueError:  # the window expired between add and incr
-        cache.set(key, 1, timeout=rate.seconds + 1)
-        count = 1
+        count = count_in(key, rate)
+    except Exception:  # any backend's "unreachable": redis, memcached, database errors
+        logger.warning("Rate limit not applied: the cache is unavailable", exc_info=True)
+        return
     if count > rate.limit:
         retry_after = max(1, math.ceil((window + 1) * rate.seconds - now))
         raise RateLimited(retry_after)
+
+
+def count_in(key, rate):
+    cache.add(key, 0, timeout=rate.seconds + 1)
+    try:
+        return cache.incr(key)
+    except ValueError:  # the window expired between add and incr
+        cache.set(key, 1, timeout=rate.seconds + 1)
+        return 1
 
 
 def client_ip(request):

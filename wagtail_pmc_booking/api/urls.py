@@ -7,8 +7,8 @@ and the OpenAPI document.
 """
 
 from django.urls import re_path
-from django.views.decorators.csrf import csrf_exempt
 from django.urls.resolvers import URLPattern
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 
 from . import bookings, errors, integrations, slots
