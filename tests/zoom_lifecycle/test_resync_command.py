@@ -8,6 +8,9 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from tests.zoom_lifecycle.conftest import at, fake_meetings_for, meeting_of
+from wagtail_pmc_booking.zoom import meetings, tasks
+
+NOTHING_DONE = "Zoom resync: 0 created, 0 updated, 0 deleted, 0 skipped, 0 failed, 0 busy"
 
 
 def resync(*args):
@@ -71,7 +74,7 @@ def test_it_prints_deletions_and_failures_with_their_errors(fake_zoom, book, can
 def test_with_nothing_to_do_it_says_so(fake_zoom, book):
     book(at(10))
 
-    assert resync() == "Zoom resync: 0 created, 0 updated, 0 deleted, 0 skipped, 0 failed, 0 busy\n"
+    assert resync() == NOTHING_DONE + "\n"
 
 
 def test_one_booking_can_be_resynced_before_its_retry_time(fake_zoom, book):
@@ -87,3 +90,97 @@ def test_one_booking_can_be_resynced_before_its_retry_time(fake_zoom, book):
 def test_an_unknown_booking_is_an_error(db):
     with pytest.raises(CommandError):
         resync("--booking", "bk_nosuchbooking")
+
+
+@pytest.fixture
+def just_after_an_outage(fake_zoom, book):
+    """Bookings made while Zoom failed, Zoom back, their retry times still ahead."""
+    fake_zoom.set_fault("500")
+    owed = [book(at(10)), book(at(11))]
+    fake_zoom.clear_faults()
+    assert all(meeting_of(b).next_attempt_at > timezone.now() for b in owed)
+    return owed
+
+
+def test_right_after_an_outage_it_creates_every_owed_meeting_at_once(
+    fake_zoom, just_after_an_outage
+):
+    output = resync()
+
+    assert output.splitlines()[0].startswith("Zoom resync: 2 created,")
+    for booking in just_after_an_outage:
+        assert len(fake_meetings_for(fake_zoom, booking)) == 1
+        assert meeting_of(booking).state == "synced"
+
+
+def test_the_periodic_sweep_at_that_moment_still_waits_for_the_retry_times(
+    fake_zoom, just_after_an_outage
+):
+    calls = len(fake_zoom.calls)
+
+    counts = tasks.sweep_zoom_meetings.call_local()
+
+    assert counts == dict.fromkeys(meetings.REPORTED_ACTIONS, 0)
+    assert len(fake_zoom.calls) == calls
+    assert all(meeting_of(b).state == "pending" for b in just_after_an_outage)
+
+
+def test_respect_backoff_leaves_meetings_to_their_retry_times(fake_zoom, just_after_an_outage):
+    calls = len(fake_zoom.calls)
+
+    assert resync("--respect-backoff") == NOTHING_DONE + "\n"
+    assert len(fake_zoom.calls) == calls
+
+
+def test_it_stops_early_when_zoom_is_down_again(fake_zoom, book):
+    fake_zoom.set_fault("500")
+    owed = [book(at(10, 30 * n)) for n in range(5)]
+
+    output = resync()
+
+    assert output.splitlines()[0] == (
+        f"Zoom resync: 0 created, 0 updated, 0 deleted, 0 skipped, "
+        f"{meetings.SWEEP_MAX_FAILURES_IN_A_ROW} failed, 0 busy"
+    )
+    assert "Stopped early" in output
+    assert all(meeting_of(b).state == "pending" for b in owed)
+
+
+@pytest.fixture
+def refused_credentials(fake_zoom, settings):
+    """A booking whose create Zoom refused for the credentials (retries now paused)."""
+
+    def refuse(booking_factory, *starts):
+        settings.WAGTAIL_PMC_BOOKING = {
+            **settings.WAGTAIL_PMC_BOOKING,
+            "ZOOM_CLIENT_SECRET": "not-the-secret",
+        }
+        made = [booking_factory(start) for start in starts]
+        assert meetings.credentials_rejected()
+        return made
+
+    return refuse
+
+
+def test_it_tries_again_after_refused_credentials_are_fixed_in_zoom(
+    fake_zoom, book, settings, refused_credentials
+):
+    (booking,) = refused_credentials(book, at(10))
+    # Fixed on Zoom's side (say, a scope added): the settings, and so the pause, stay.
+    fake_zoom.client_secret = "not-the-secret"
+
+    output = resync()
+
+    assert f"created:\n  {booking.public_id}\n" in output
+    assert not meetings.credentials_rejected()
+
+
+def test_it_stops_at_the_first_refusal_of_the_credentials(fake_zoom, book, refused_credentials):
+    refused_credentials(book, at(10), at(11), at(12))
+    token_requests = fake_zoom.token_requests
+
+    output = resync()
+
+    assert "1 failed" in output.splitlines()[0]
+    assert "Paused: Zoom refused the app's credentials" in output
+    assert fake_zoom.token_requests == token_requests + 1

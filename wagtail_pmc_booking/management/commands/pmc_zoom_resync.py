@@ -1,4 +1,9 @@
-"""``manage.py pmc_zoom_resync``: one Zoom reconcile sweep, now, in this process."""
+"""``manage.py pmc_zoom_resync``: one Zoom reconcile sweep, now, in this process.
+
+Someone running it wants Zoom caught up now (say, after an outage), so by default every
+owed meeting is tried at once rather than at its retry time; ``--respect-backoff`` runs
+the periodic sweep as Huey does.
+"""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -9,7 +14,8 @@ from ...zoom import meetings
 class Command(BaseCommand):
     help = (
         "Reconcile every booking whose Zoom meeting differs from what the booking wants "
-        "(the periodic Huey sweep, run once and synchronously) and print what was done."
+        "now, one at a time and synchronously, even those waiting for a retry, and print "
+        "what was done. Stops early if Zoom is down again."
     )
 
     def add_arguments(self, parser):
@@ -20,8 +26,13 @@ class Command(BaseCommand):
             metavar="BOOKING_ID",
             help="Resync only this booking (bk_…) now, even if it waits for a retry. Repeatable.",
         )
+        parser.add_argument(
+            "--respect-backoff",
+            action="store_true",
+            help="Leave meetings waiting for a retry alone, as the periodic Huey sweep does.",
+        )
 
-    def handle(self, *args, booking, **options):
+    def handle(self, *args, booking, respect_backoff, **options):
         if booking:
             report = meetings.SweepReport()
             for public_id in booking:
@@ -33,7 +44,7 @@ class Command(BaseCommand):
                 if outcome.retry_at is not None:
                     meetings.schedule_retry(found.pk, outcome.retry_at)
         else:
-            report = meetings.sweep()
+            report = meetings.sweep(respect_backoff=respect_backoff)
         self.print_report(report)
 
     def print_report(self, report):
