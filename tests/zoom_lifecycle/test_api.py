@@ -3,11 +3,12 @@
 import json
 
 import pytest
+from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
 from tests import factories
-from tests.zoom_lifecycle.conftest import at, fake_meetings_for, meeting_of
-from wagtail_pmc_booking.models import ApiKey, OutOfOffice
+from tests.zoom_lifecycle.conftest import at, fake_meetings_for, make_meeting_type, meeting_of
+from wagtail_pmc_booking.models import ApiKey, OutOfOffice, ZoomMeeting
 from wagtail_pmc_booking.zoom.sandbox import reset_sandbox
 
 pytestmark = pytest.mark.urls("tests.zoom_lifecycle.urls")
@@ -34,10 +35,10 @@ def ask(client, key, booking_id, **fields):
     return client.post(URL, body, content_type="application/json", **headers)
 
 
-def unsynced_booking(meeting_type, start):
+def unsynced_booking(meeting_type, start, **fields):
     """A booking no signal has told the Zoom lifecycle about yet."""
     host = meeting_type.hosts.first()
-    return factories.make_booking_row(meeting_type, host, start, buffers=(0, 0))
+    return factories.make_booking_row(meeting_type, host, start, buffers=(0, 0), **fields)
 
 
 def test_the_meeting_of_a_booking_is_returned_and_asking_again_returns_the_same(
@@ -174,10 +175,10 @@ def test_bad_fields_are_refused_in_the_envelope(client, zoom_key, fields):
     assert response.json()["error"]["code"] == "invalid_request"
 
 
-def test_a_test_key_makes_a_sandbox_meeting_and_never_calls_zoom(
+def test_a_test_key_makes_a_sandbox_bookings_meeting_in_the_sandbox(
     client, fake_zoom, meeting_type, sandbox_key
 ):
-    booking = unsynced_booking(meeting_type, at(10))
+    booking = unsynced_booking(meeting_type, at(10), is_sandbox=True)
 
     response = ask(client, sandbox_key, booking.public_id)
 
@@ -187,15 +188,105 @@ def test_a_test_key_makes_a_sandbox_meeting_and_never_calls_zoom(
     assert meeting_of(booking).is_sandbox
 
 
-def test_a_test_key_only_reports_a_real_meeting(client, fake_zoom, book, sandbox_key):
+def test_a_live_key_makes_a_live_bookings_meeting_on_zoom(
+    client, fake_zoom, meeting_type, zoom_key
+):
+    booking = unsynced_booking(meeting_type, at(10))
+
+    response = ask(client, zoom_key, booking.public_id)
+
+    assert response.status_code == 200
+    assert "pmc_sandbox" not in response.json()["meetingUrl"]
+    assert len(fake_zoom.calls_to("POST", "/users/{userId}/meetings")) == 1
+    assert not meeting_of(booking).is_sandbox
+
+
+@pytest.mark.parametrize(("key", "sandbox"), [("sandbox_key", False), ("zoom_key", True)])
+def test_a_key_of_the_other_kind_finds_no_booking_and_changes_nothing(
+    client, fake_zoom, meeting_type, request, key, sandbox
+):
+    booking = unsynced_booking(meeting_type, at(10), is_sandbox=sandbox)
+
+    response = ask(client, request.getfixturevalue(key), booking.public_id, duration=45)
+
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+    assert not ZoomMeeting.objects.filter(booking=booking).exists()
+    assert fake_zoom.calls == []
+
+
+def test_asking_after_a_failed_attempt_makes_the_meeting_now_once_zoom_is_back(
+    client, fake_zoom, book, zoom_key
+):
+    fake_zoom.set_fault("500")
+    booking = book(at(10))
+    assert meeting_of(booking).next_attempt_at > timezone.now()
+    fake_zoom.clear_faults()
+
+    response = ask(client, zoom_key, booking.public_id)
+
+    assert response.status_code == 200, response.content
+    (made,) = fake_meetings_for(fake_zoom, booking)
+    assert response.json()["meetingId"] == str(made["id"])
+    assert meeting_of(booking).state == "synced"
+
+
+def test_asking_after_a_failed_attempt_while_zoom_is_still_down_tries_and_is_queued(
+    client, fake_zoom, book, zoom_key
+):
+    fake_zoom.set_fault("500")
+    booking = book(at(10))
+    attempts = meeting_of(booking).attempts
+
+    response = ask(client, zoom_key, booking.public_id)
+
+    assert response.status_code == 202
+    assert response.json() == {"status": "queued", "bookingId": booking.public_id, "resync": True}
+    assert meeting_of(booking).attempts == attempts + 1
+
+
+@pytest.fixture
+def long_default_topic(db):
+    """A meeting type name that makes the default topic longer than Zoom's 200 characters."""
+    return "Quarterly product roadmap deep dive " * 7
+
+
+def test_a_length_for_a_booking_whose_default_topic_is_too_long_for_zoom(
+    client, fake_zoom, host, zoom_key, long_default_topic
+):
+    meeting_type = make_meeting_type(hosts=[host], name=long_default_topic, slug="long")
+    booking = unsynced_booking(meeting_type, at(10))
+
+    response = ask(client, zoom_key, booking.public_id, duration=45)
+
+    assert response.status_code == 200, response.content
+    (made,) = fake_meetings_for(fake_zoom, booking)
+    assert made["duration"] == 45
+    assert made["topic"] == f"{long_default_topic} with Dana Scully"[:200]
+    record = meeting_of(booking)
+    assert (record.topic_override, record.duration_override) == ("", 45)
+
+
+def test_a_topic_of_200_characters_is_taken_whole(client, fake_zoom, book, zoom_key):
+    booking = book(at(10))
+
+    response = ask(client, zoom_key, booking.public_id, topic="t" * 200)
+
+    assert response.status_code == 200
+    (made,) = fake_meetings_for(fake_zoom, booking)
+    assert made["topic"] == "t" * 200
+
+
+def test_a_topic_over_200_characters_changes_nothing(client, fake_zoom, book, zoom_key):
     booking = book(at(10))
     calls = len(fake_zoom.calls)
 
-    response = ask(client, sandbox_key, booking.public_id, topic="Changed")
+    response = ask(client, zoom_key, booking.public_id, topic="t" * 201, duration=45)
 
-    assert response.status_code == 200
-    assert response.json()["meetingId"] == str(meeting_of(booking).zoom_meeting_id)
+    assert response.status_code == 422
+    assert list(response.json()["error"]["fields"]) == ["topic"]
     assert len(fake_zoom.calls) == calls
+    assert meeting_of(booking).duration_override is None
 
 
 def test_the_openapi_document_describes_both_zoom_endpoints(client, db):

@@ -8,6 +8,7 @@ into the contract's answers.
 
 from typing import Annotated, Literal
 
+from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.responses import Status
 from pydantic import Field, StrictStr
@@ -17,6 +18,7 @@ from ..models.api_keys import KeyMode, Scope
 from ..zoom import meetings, webhooks
 from . import lookups
 from .auth import ApiKeyAuth
+from .errors import NotFound
 from .schemas import CamelSchema, Duration, ErrorOut, Text
 
 router = Router(tags=["zoom"])
@@ -108,20 +110,17 @@ WEBHOOK_BODY = {
     summary="Create (or return) a booking's Zoom meeting",
 )
 def create_zoom_meeting(request, payload: ZoomMeetingIn):
-    """Idempotent: the same booking always answers with the same meeting. 202 when Zoom
-    is unavailable (a retry is queued); 409 ``skipped`` when no meeting is wanted, e.g.
-    the host is out of office (no Zoom call is made); 409 ``booking_cancelled``.
-    ``pmc_test_`` keys use the Zoom sandbox."""
+    """Idempotent: the same booking always answers with the same meeting. Tries Zoom now,
+    even after earlier failures; 202 when this attempt fails (a retry is queued); 409
+    ``skipped`` when no meeting is wanted, e.g. the host is out of office (no Zoom call
+    is made); 409 ``booking_cancelled``. ``pmc_test_`` keys see only sandbox bookings,
+    whose meetings are made in the Zoom sandbox; live keys only live bookings."""
     booking = lookups.booking_by_id(payload.booking_id)
+    if booking.is_sandbox != (request.auth.api_key.mode == KeyMode.TEST):
+        raise NotFound(_("There is no such booking."))
     if not booking.is_confirmed:
         raise BookingCancelled()
-    key = request.auth.api_key
-    answer = meetings.request_meeting(
-        booking,
-        sandbox=key.mode == KeyMode.TEST,
-        topic=payload.topic,
-        duration=payload.duration,
-    )
+    answer = meetings.request_meeting(booking, topic=payload.topic, duration=payload.duration)
     if answer.status == meetings.SKIPPED:
         return Status(
             409,
@@ -147,7 +146,7 @@ def create_zoom_meeting(request, payload: ZoomMeetingIn):
     auth=None,
     response={
         200: ZoomUrlValidationOut | ZoomWebhookAckOut,
-        frozenset({400, 401, 413}): ErrorOut,
+        frozenset({400, 401, 413, 429}): ErrorOut,
     },
     by_alias=True,
     operation_id="zoomWebhook",
@@ -156,5 +155,5 @@ def create_zoom_meeting(request, payload: ZoomMeetingIn):
 )
 def zoom_webhook(request):
     """No API key: Zoom's signature over the raw body, within five minutes. A bad or
-    missing signature is 401 and changes nothing."""
+    missing signature is 401 and changes nothing; rate-limited per client IP (429)."""
     return webhooks.webhook_view(request)

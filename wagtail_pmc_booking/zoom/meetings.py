@@ -105,13 +105,15 @@ class Desired:
 
 @dataclass
 class Outcome:
-    """What one sync did; ``retry_at`` is when another try is owed, if one is."""
+    """What one sync did; ``retry_at`` is when another try is owed, if one is;
+    ``refused``: Zoom refused the credentials, so every other booking would fail too."""
 
     booking_id: str
     action: str
     error: str = ""
     retry_at: datetime | None = None
     transient: bool = False
+    refused: bool = False
 
 
 @dataclass
@@ -360,17 +362,25 @@ class BudgetedClient:
         return self._client().get_start_url(*args, **kwargs)
 
 
-def new_meeting_client(budget=None):
-    """The configured backend, cut to ``budget`` seconds when it is the real Zoom."""
+def backend_for(
+    booking: Booking, budget: float | None = None
+) -> ZoomClient | BudgetedClient | SandboxZoomClient:
+    """The backend a booking's meetings live on: the sandbox for a sandbox booking, for life.
+
+    Otherwise the configured one, cut to ``budget`` seconds when it is the real Zoom.
+    """
+    if booking.is_sandbox:
+        return SandboxZoomClient()
     client = get_client()
     if budget is not None and not client.is_sandbox:
         return BudgetedClient(budget)
     return client
 
 
-def client_for(record, default):
-    """An existing meeting is always handled by the backend that made it."""
-    if record is not None and record.is_sandbox:
+def client_for(booking: Booking, record: ZoomMeeting | None, default):
+    """An existing meeting is handled by the backend that made it; a sandbox booking's
+    meetings never leave the sandbox."""
+    if booking.is_sandbox or (record is not None and record.is_sandbox):
         return default if default.is_sandbox else SandboxZoomClient()
     if default.is_sandbox and record is not None and record.zoom_meeting_id:
         real = get_client()
@@ -452,15 +462,15 @@ def _event(booking, kind, message, **data):
     )
 
 
-def sync_meeting(booking, *, budget=None, force=False, client=None, now=None, announce=True):
+def sync_meeting(booking, *, budget=None, force=False, now=None, announce=True):
     """Reconcile one booking's meeting; returns what it did as an ``Outcome``.
 
-    ``force`` ignores the retry time (a booking change, "resync now"); ``budget`` caps
-    the time spent on Zoom (web requests); ``client`` replaces the configured backend
-    for new meetings (the sandbox for ``pmc_test_`` keys). Zoom errors are recorded on
-    the meeting and in the audit trail, never raised. ``announce``: a meeting made here
-    is emailed to the attendee (off only right after a booking change, whose own email
-    carries the link).
+    ``force`` ignores the retry time and a credentials pause (a booking change, an
+    explicit resync or API request); ``budget`` caps the time spent on Zoom (web
+    requests). The backend is the booking's (``backend_for``). Zoom errors are recorded
+    on the meeting and in the audit trail, never raised. ``announce``: a meeting made
+    here is emailed to the attendee (off only right after a booking change, whose own
+    email carries the link).
     """
     booking_pk = booking.pk if isinstance(booking, Booking) else booking
     with booking_lock(booking_pk) as acquired:
@@ -480,7 +490,7 @@ def sync_meeting(booking, *, budget=None, force=False, client=None, now=None, an
             moment = now or timezone.now()
             if outcome is None and not force and not is_due(record, moment):
                 return Outcome(current.public_id, NOT_DUE, retry_at=record.next_attempt_at)
-            chosen = client or new_meeting_client(budget)
+            chosen = backend_for(current, budget)
             if outcome is None and not force and not chosen.is_sandbox:
                 rejected = credentials_rejected()
                 if rejected:
@@ -520,7 +530,7 @@ def _attempt(booking, record, desired, client, now, announce):
 
 
 def _ensure_present(booking, record, desired, client, previous_attempts):
-    existing = client_for(record, client)
+    existing = client_for(booking, record, client)
     if record.zoom_meeting_id is not None and record.zoom_user != desired.zoom_user:
         old_id = record.zoom_meeting_id
         existing.delete_meeting(old_id)
@@ -615,7 +625,7 @@ def _find_earlier_create(booking, record, desired, client):
 
     One under another host (the booking moved meanwhile) is deleted, not kept.
     """
-    searcher = client_for(record, client)
+    searcher = client_for(booking, record, client)
     found = searcher.find_meeting_by_agenda_marker(record.zoom_user, booking.public_id)
     if found is None:
         return None
@@ -661,9 +671,9 @@ def _ensure_absent(booking, record, desired, client, previous_attempts):
     deleted = None
     if record.zoom_meeting_id is not None:
         deleted = record.zoom_meeting_id
-        client_for(record, client).delete_meeting(deleted)
+        client_for(booking, record, client).delete_meeting(deleted)
     elif previous_attempts and record.zoom_user:
-        searcher = client_for(record, client)
+        searcher = client_for(booking, record, client)
         found = searcher.find_meeting_by_agenda_marker(record.zoom_user, booking.public_id)
         if found is not None:
             deleted = found.id
@@ -737,7 +747,14 @@ def _failed(booking, record, exc, now):
         record.attempts,
         error,
     )
-    return Outcome(booking.public_id, FAILED, error=error, retry_at=retry_at, transient=transient)
+    return Outcome(
+        booking.public_id,
+        FAILED,
+        error=error,
+        retry_at=retry_at,
+        transient=transient,
+        refused=isinstance(exc, ZoomAuthError),
+    )
 
 
 # Entry points -------------------------------------------------------------------------
@@ -787,29 +804,28 @@ class MeetingAnswer:
     reason: str = ""
 
 
-def request_meeting(booking, *, sandbox=False, topic=None, duration=None):
+def request_meeting(
+    booking: Booking, *, topic: str | None = None, duration: int | None = None
+) -> MeetingAnswer:
     """The meeting the API promises for a confirmed booking; safe to repeat.
 
-    Made now if Zoom answers within the inline budget, else queued; skipped (no Zoom
-    call) when the booking wants none. ``topic``/``duration`` that differ from the
-    meeting's are recorded and sent. ``sandbox`` (``pmc_test_`` keys) never reaches real
-    Zoom: a meeting already made there is only reported, not changed.
+    An explicit request, so it tries now, whatever the retry time of an earlier failure:
+    made if Zoom answers within the inline budget, else queued; skipped (no Zoom call)
+    when the booking wants none. ``topic``/``duration`` that differ from the meeting's
+    are recorded and sent. A sandbox booking's meeting is made in the sandbox.
     """
     record = _record_of(booking.pk)
     desired = desired_state(booking)
-    if sandbox and record is not None and not record.is_sandbox and record.zoom_meeting_id:
-        return MeetingAnswer(OK if record.state == MeetingState.SYNCED else QUEUED, record)
     budget = booking_settings.ZOOM_INLINE_BUDGET_SECONDS
-    client = SandboxZoomClient() if sandbox else None
     if record is not None and record.state == MeetingState.DELETED and desired.action == PRESENT:
         # Deleted in Zoom and left so: asking for the meeting explicitly brings it back.
         _save(record, synced_sequence=None, last_error="", next_attempt_at=None)
     if desired.action == SKIP:
-        sync_meeting(booking, budget=budget, force=True, client=client)
+        sync_meeting(booking, budget=budget, force=True)
         return MeetingAnswer(SKIPPED, _record_of(booking.pk), desired.reason)
     if topic is not None or duration is not None:
         _set_overrides(booking, record, topic, duration)
-    outcome = sync_meeting(booking, budget=budget, client=client)
+    outcome = sync_meeting(booking, budget=budget, force=True)
     record = _record_of(booking.pk)
     if record is not None and record.state == MeetingState.SYNCED and record.zoom_meeting_id:
         if in_sync(record, desired_state(booking)):
@@ -819,24 +835,24 @@ def request_meeting(booking, *, sandbox=False, topic=None, duration=None):
     return MeetingAnswer(QUEUED, record)
 
 
-def _set_overrides(booking, record, topic, duration):
-    current = {
-        "topic": meeting_topic(booking),
-        "duration": booking.duration_minutes,
-        **meeting_overrides(booking, record),
-    }
-    wanted = {
-        "topic": current["topic"] if topic is None else topic,
-        "duration": current["duration"] if duration is None else duration,
-    }
+def _set_overrides(
+    booking: Booking, record: ZoomMeeting | None, topic: str | None, duration: int | None
+) -> None:
+    """Store what departs from the booking's defaults; the defaults themselves are never
+    stored, so a long default topic is clipped only where it is sent (``meeting_fields``)."""
+    defaults = {"topic": meeting_topic(booking), "duration": booking.duration_minutes}
+    current = {**defaults, **meeting_overrides(booking, record)}
+    given = {"topic": topic, "duration": duration}
+    wanted = {key: current[key] if value is None else value for key, value in given.items()}
     if wanted == current:
         return
+    stored = {key: None if wanted[key] == defaults[key] else wanted[key] for key in wanted}
     if record is None:
         record, _created = ZoomMeeting.objects.get_or_create(booking=booking)
     _save(
         record,
-        topic_override=wanted["topic"],
-        duration_override=wanted["duration"],
+        topic_override=stored["topic"] or "",
+        duration_override=stored["duration"],
         override_sequence=booking.sequence,
         synced_sequence=None,
     )
@@ -854,11 +870,14 @@ def resync_now(booking):
     return sync_inline(booking)
 
 
-def sweep_candidates(now):
-    """Ids of bookings whose meeting differs from what they want and whose time has come."""
-    due = Q(meeting__next_attempt_at__lte=now) | Q(
-        meeting__next_attempt_at__isnull=True, meeting__last_error=""
-    )
+def sweep_candidates(now: datetime, *, respect_backoff: bool = True) -> list[int]:
+    """Ids of bookings whose meeting differs from what they want and whose time has come
+    (every one of them, waiting for a retry or parked, without ``respect_backoff``)."""
+    due = Q()
+    if respect_backoff:
+        due = Q(meeting__next_attempt_at__lte=now) | Q(
+            meeting__next_attempt_at__isnull=True, meeting__last_error=""
+        )
     outdated = Q(meeting__state=MeetingState.SYNCED) & (
         Q(meeting__zoom_meeting_id__isnull=True)
         | Q(meeting__synced_sequence__isnull=True)
@@ -894,25 +913,33 @@ def sweep_candidates(now):
     )
 
 
-def sweep(now=None, *, client=None):
-    """Reconcile every booking that needs it; stops early while Zoom is down."""
+def sweep(now: datetime | None = None, *, respect_backoff: bool = True) -> SweepReport:
+    """Reconcile every booking that needs it, one at a time; stops early while Zoom is down.
+
+    The periodic task respects each meeting's retry time and a credentials pause; an
+    explicit resync (``respect_backoff=False``) tries every owed meeting now. Either stops
+    at the first refusal of the credentials.
+    """
     now = now or timezone.now()
     report = SweepReport()
     _unpark_after_settings_change(now)
-    if client is None and not get_client().is_sandbox:
+    if respect_backoff and not get_client().is_sandbox:
         report.paused = credentials_rejected()
         if report.paused:
             logger.warning("Zoom sweep paused: %s", report.paused)
             return report
     failures_in_a_row = 0
-    for booking_pk in sweep_candidates(now):
-        outcome = sync_meeting(booking_pk, now=now, client=client)
+    for booking_pk in sweep_candidates(now, respect_backoff=respect_backoff):
+        outcome = sync_meeting(booking_pk, now=now, force=not respect_backoff)
         if outcome.action in (UNCHANGED, NOT_DUE):
             continue
         if outcome.action == PAUSED:
             report.paused = outcome.error
             break
         report.add(outcome)
+        if outcome.refused:
+            report.paused = outcome.error
+            break
         failures_in_a_row = failures_in_a_row + 1 if outcome.transient else 0
         if failures_in_a_row >= SWEEP_MAX_FAILURES_IN_A_ROW:
             report.stopped_early = True

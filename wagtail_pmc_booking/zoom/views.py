@@ -29,7 +29,6 @@ from ..models.meetings import MeetingState
 from . import meetings
 from .client import get_client
 from .errors import ZoomError
-from .sandbox import SandboxZoomClient
 
 PER_PAGE = 50
 CHANGE_PERMISSION = "wagtail_pmc_booking.change_zoommeeting"
@@ -157,13 +156,19 @@ def start_meeting(request, booking_id):
     """Redirect a staff member to a start link Zoom makes right now (it expires soon)."""
     if not can_start(request.user):
         return permission_denied(request)
-    record = ZoomMeeting.objects.filter(
-        booking__public_id=booking_id, state=MeetingState.SYNCED, zoom_meeting_id__isnull=False
-    ).first()
+    record = (
+        ZoomMeeting.objects.select_related("booking")
+        .filter(
+            booking__public_id=booking_id,
+            state=MeetingState.SYNCED,
+            zoom_meeting_id__isnull=False,
+        )
+        .first()
+    )
     if record is None:
         raise Http404(_("This booking has no Zoom meeting."))
-    client = SandboxZoomClient() if record.is_sandbox else get_client()
     try:
+        client = meetings.client_for(record.booking, record, get_client())
         start_url = client.get_start_url(record.zoom_meeting_id)
     except ZoomError as exc:
         messages.error(request, _("Zoom did not give a start link: %(error)s") % {"error": exc})
