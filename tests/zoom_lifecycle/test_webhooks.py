@@ -25,15 +25,29 @@ def webhook_secret(settings):
     }
 
 
-def post_event(client, event, *, secret=SECRET, timestamp=None, age=0, signature=None, raw=None):
+def post_event(
+    client, event, *, secret=SECRET, timestamp=None, age=0, signature=None, raw=None, **extra
+):
     body = raw if raw is not None else json.dumps(event).encode()
     sent = str(int(time.time()) - age if timestamp is None else timestamp)
-    headers = {"HTTP_X_ZM_REQUEST_TIMESTAMP": sent}
+    headers = {"HTTP_X_ZM_REQUEST_TIMESTAMP": sent, **extra}
     if signature is None:
         signature = webhooks.sign(secret, sent, json.dumps(event).encode())
     if signature:
         headers["HTTP_X_ZM_SIGNATURE"] = signature
     return client.post(URL, body, content_type="application/json", **headers)
+
+
+def post_signed(client, body):
+    """Raw ``body`` bytes, correctly signed: what Zoom (or someone with the secret) sends."""
+    sent = str(int(time.time()))
+    return client.post(
+        URL,
+        body,
+        content_type="application/json",
+        HTTP_X_ZM_REQUEST_TIMESTAMP=sent,
+        HTTP_X_ZM_SIGNATURE=webhooks.sign(SECRET, sent, body),
+    )
 
 
 def deleted_event(meeting_id):
@@ -118,6 +132,70 @@ def test_a_signed_body_that_is_not_an_event_is_a_bad_request(client, db):
 
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "invalid_request"
+
+
+NESTING = 30_000  # 60 KB of brackets: under the 64 KiB body limit, past the recursion limit
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"event": "meeting.deleted", "payload": {"object": {"id": 1e400}}}',
+        b'{"event": "meeting.deleted", "payload": {"object": {"id": NaN}}}',
+        b'{"event": "meeting.deleted", "payload": {"object": {"id": MEETING_ID}}, "x": %s%s}'
+        % (b"[" * NESTING, b"]" * NESTING),
+    ],
+    ids=["overflowing-number", "not-a-number", "deeply-nested"],
+)
+def test_a_signed_body_python_cannot_hold_is_a_bad_request_with_no_effect(
+    client, fake_zoom, book, body
+):
+    booking = book(at(10))
+    before = meeting_of(booking)
+    body = body.replace(b"MEETING_ID", str(before.zoom_meeting_id).encode())
+    events = BookingEvent.objects.count()
+    assert len(body) < 64 * 1024
+
+    response = post_signed(client, body)
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_request"
+    after = meeting_of(booking)
+    assert (after.state, after.zoom_meeting_id) == ("synced", before.zoom_meeting_id)
+    assert BookingEvent.objects.count() == events
+
+
+@pytest.fixture
+def two_webhooks_a_day(settings):
+    settings.WAGTAIL_PMC_BOOKING = {
+        **settings.WAGTAIL_PMC_BOOKING,
+        "API_RATE_LIMIT_PUBLIC": "2/day",
+    }
+
+
+def test_webhooks_over_the_rate_limit_of_a_client_ip_are_refused_with_no_effect(
+    client, fake_zoom, book, two_webhooks_a_day
+):
+    booking = book(at(10))
+    meeting_id = meeting_of(booking).zoom_meeting_id
+    for _ in range(2):
+        assert post_event(client, deleted_event(123456789)).status_code == 200
+
+    response = post_event(client, deleted_event(meeting_id))
+
+    assert response.status_code == 429
+    assert response.json()["error"]["code"] == "rate_limited"
+    assert int(response["Retry-After"]) >= 1
+    assert meeting_of(booking).zoom_meeting_id == meeting_id
+
+
+def test_the_webhook_rate_limit_counts_each_client_ip_alone(client, db, two_webhooks_a_day):
+    event = {"event": "endpoint.url_validation", "payload": {"plainToken": "abc"}}
+    for _ in range(2):
+        post_event(client, event, REMOTE_ADDR="203.0.113.7")
+
+    assert post_event(client, event, REMOTE_ADDR="203.0.113.7").status_code == 429
+    assert post_event(client, event, REMOTE_ADDR="203.0.113.8").status_code == 200
 
 
 def test_our_meeting_deleted_in_zoom_is_recreated_by_the_next_sweep(client, fake_zoom, book):

@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import json
 import logging
+import math
 import time
 from datetime import datetime
 
@@ -19,7 +20,8 @@ from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..api.errors import error_response
+from ..api import ratelimit
+from ..api.errors import RateLimited, error_response
 from ..conf import booking_settings
 from ..models import BookingEvent, ZoomMeeting
 from ..models.bookings import BookingStatus, EventKind
@@ -76,6 +78,29 @@ def url_validation_answer(plain_token, secret):
     return {"plainToken": plain_token, "encryptedToken": encrypted}
 
 
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{text} is out of range")
+    return number
+
+
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is not JSON")
+
+
+def parse_event(body: bytes) -> object:
+    """The JSON of a signed body; anything Python cannot hold safely is ``WebhookInvalid``.
+
+    ``1e400`` would become infinity (and ``int()`` of it raise), and deep nesting
+    exhausts the parser's recursion, so both are refused here rather than later.
+    """
+    try:
+        return json.loads(body, parse_float=_finite, parse_constant=_no_constant)
+    except (ValueError, RecursionError):
+        raise WebhookInvalid("the body is not JSON that can be read") from None
+
+
 def receive(body, headers, *, now=None):
     """Verify and act on one webhook request; returns the JSON answer for Zoom."""
     secret = booking_settings.ZOOM_WEBHOOK_SECRET
@@ -86,10 +111,7 @@ def receive(body, headers, *, now=None):
         secret=secret,
         now=now,
     )
-    try:
-        event = json.loads(body)
-    except ValueError:
-        raise WebhookInvalid("the body is not JSON") from None
+    event = parse_event(body)
     if not isinstance(event, dict) or not isinstance(event.get("payload"), dict):
         raise WebhookInvalid("the body is not a Zoom event")
     name, payload = event.get("event"), event["payload"]
@@ -243,8 +265,15 @@ def _event(booking, kind, message, **data):
     )
 
 
+def webhook_rate() -> ratelimit.Rate | None:
+    """Per client IP, in a bucket of its own: the public endpoints' rate, so a flood of
+    unsigned requests is cut off before any HMAC is computed or row read."""
+    return ratelimit.parse_rate(booking_settings.API_RATE_LIMIT_PUBLIC)
+
+
 def webhook_view(request):
-    """``POST`` Zoom webhooks: 200 with the answer, 401 for a bad signature, 400 otherwise.
+    """``POST`` Zoom webhooks: 200 with the answer, 401 for a bad signature, 429 over the
+    rate limit, 400 otherwise.
 
     A plain Django view so the API router (or any URLconf) can serve it; the body is read
     raw, as the signature covers its exact bytes.
@@ -256,6 +285,10 @@ def webhook_view(request):
             _("This endpoint does not accept the %(method)s method.") % {"method": request.method},
             headers={"Allow": "POST"},
         )
+    try:
+        ratelimit.hit(f"zoom-webhook:{ratelimit.client_ip(request)}", webhook_rate())
+    except RateLimited as exc:
+        return error_response(429, exc.code, exc.message, headers=exc.headers)
     try:
         answer = receive(request.body, request.headers)
     except WebhookRejected as exc:
