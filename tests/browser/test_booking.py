@@ -115,6 +115,11 @@ def test_new_york_attendee_sees_kolkata_hours_and_books(
     assert f"UID:{booking.public_id}@" in ics
     assert f"DTSTART:{booking.start:%Y%m%dT%H%M%SZ}" in ics
     assert f"DTEND:{booking.end:%Y%m%dT%H%M%SZ}" in ics
+    # The server's invite writer (the emailed invite's ORGANIZER and SEQUENCE), not a copy.
+    assert f'ORGANIZER;CN="{booking.host.name}":mailto:{booking.host.email}' in ics.replace(
+        "\r\n ", ""
+    )
+    assert "SEQUENCE:0" in ics
 
 
 def test_invalid_details_are_explained_next_to_the_fields(page, visit, booking_page, shot):
