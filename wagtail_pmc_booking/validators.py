@@ -11,9 +11,34 @@ from .conf import booking_settings
 MAX_MINUTES = 24 * 60
 
 
+# The IANA regions of geographic zones. Names outside them (``localtime``, ``Factory``,
+# ``EST5EDT``, ``Etc/GMT+5``, the ``US/…`` aliases) are legacy or not places at all: an
+# attendee or host lives in ``Area/Location``, or uses ``UTC``.
+GEOGRAPHIC_AREAS = frozenset(
+    {
+        "Africa",
+        "America",
+        "Antarctica",
+        "Arctic",
+        "Asia",
+        "Atlantic",
+        "Australia",
+        "Europe",
+        "Indian",
+        "Pacific",
+    }
+)
+
+
+def is_geographic(name: str) -> bool:
+    area, sep, location = name.partition("/")
+    return name == "UTC" or (bool(sep) and bool(location) and area in GEOGRAPHIC_AREAS)
+
+
 @lru_cache(maxsize=1)
-def available_timezones():
-    return frozenset(zoneinfo.available_timezones())
+def available_timezones() -> frozenset[str]:
+    """Every zone a host or attendee may use: geographic IANA names and ``UTC``."""
+    return frozenset(name for name in zoneinfo.available_timezones() if is_geographic(name))
 
 
 def validate_timezone(value):

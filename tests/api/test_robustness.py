@@ -31,6 +31,12 @@ SLOTS_CASES = {
     "end before start": {**GOOD_SLOTS, "end": "2026-04-01"},
     "more than 62 days": {**GOOD_SLOTS, "end": "2026-07-01"},
     "unknown timezone": {**GOOD_SLOTS, "timezone": "Mars/Olympus_Mons"},
+    "timezone localtime": {**GOOD_SLOTS, "timezone": "localtime"},
+    "timezone Factory": {**GOOD_SLOTS, "timezone": "Factory"},
+    "timezone Etc/GMT+5": {**GOOD_SLOTS, "timezone": "Etc/GMT+5"},
+    "date before 1970": {**GOOD_SLOTS, "start": "1969-12-31", "end": "1970-01-01"},
+    "date in year 3000": {**GOOD_SLOTS, "start": "3000-01-01", "end": "3000-01-01"},
+    "duration as a fraction": {**GOOD_SLOTS, "duration": "30.5"},
     "duration not a number": {**GOOD_SLOTS, "duration": "abc"},
     "negative duration": {**GOOD_SLOTS, "duration": "-30"},
     "huge duration": {**GOOD_SLOTS, "duration": "99999999999999999999"},
@@ -59,6 +65,22 @@ CREATE_CASES = {
     "start in year 9999": booking_with(start="9999-12-31T23:30:00-12:00"),
     "start is null": booking_with(start=None),
     "unknown attendee timezone": attendee_with(timezone="Asia/Atlantis"),
+    "attendee timezone localtime": attendee_with(timezone="localtime"),
+    "attendee timezone Factory": attendee_with(timezone="Factory"),
+    "attendee timezone EST5EDT": attendee_with(timezone="EST5EDT"),
+    "attendee timezone US/Eastern": attendee_with(timezone="US/Eastern"),
+    "NUL inside the start instant": booking_with(start="2026-04-13T11:00:00\x00+05:30"),
+    "NUL after the start instant": booking_with(start="2026-04-13T11:00:00+05:30\x00"),
+    "start before 1970": booking_with(start="1969-12-31T23:00:00Z"),
+    "start with a leap second": booking_with(start="2026-04-13T05:29:60Z"),
+    "start with a space for T": booking_with(start="2026-04-13 11:00:00+05:30"),
+    "email with a one-letter top-level domain": attendee_with(email="asha@example.c"),
+    "email without a dot in the domain": attendee_with(email="asha@localhost"),
+    "blank name": attendee_with(name="   "),
+    "newline in name": attendee_with(name="Asha\nRao"),
+    "control character in notes": booking_with(notes="hi\x07"),
+    "line separator in notes": booking_with(notes="a\u2028b"),
+    "duration a site does not offer": booking_with(duration=20),
     "invalid email": attendee_with(email="not-an-email"),
     "empty name": attendee_with(name=""),
     "name as a number": attendee_with(name=42),
@@ -80,6 +102,7 @@ RESCHEDULE_CASES = {
     "token with odd characters": json.dumps({"start": "2026-04-14T04:30:00Z", "token": "a/b"}),
     "wrong token": json.dumps({"start": "2026-04-14T04:30:00Z", "token": "f" * 40}),
     "duration not offered": json.dumps({"start": "2026-04-14T04:30:00Z", "duration": 25}),
+    "NUL inside the start instant": json.dumps({"start": "2026-04-14T04:30:00\x00Z"}),
 }
 
 CANCEL_CASES = {
@@ -100,6 +123,9 @@ LIST_CASES = {
     "garbage cursor": {"cursor": "!!!"},
     "cursor of valid base64 but no page": {"cursor": "bm9wZQ"},
     "NUL in host": {"host": "a\x00b"},
+    "from before 1970": {"from": "1969-12-31"},
+    "to in year 3000": {"to": "3000-01-01T00:00:00Z"},
+    "cursor with an upper-case id": {"cursor": "12_bk_UPPERCASE0000"},
 }
 
 
@@ -159,3 +185,32 @@ def test_a_cancel_for_an_unknown_booking_with_a_key_is_404(client, full_key):
         **headers(full_key),
     )
     assert_error(response, 404, "not_found")
+
+
+def test_a_whole_number_written_as_a_float_is_a_whole_number(client, product_demo):
+    """JSON Schema counts 30.0 as an integer, so the server does too."""
+    response = client.post(
+        "/v1/bookings", booking_with(duration=30.0), content_type="application/json"
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["duration"] == 30
+
+
+@pytest.mark.parametrize("name", ["UTC", "Asia/Kolkata", "America/Argentina/Buenos_Aires"])
+def test_geographic_zones_and_utc_are_accepted(client, product_demo, name):
+    response = client.get("/v1/slots", {**GOOD_SLOTS, "timezone": name})
+    assert response.status_code == 200
+    assert response.json()["timezone"] == name
+
+
+def test_hosts_validate_timezones_by_the_same_rule():
+    """The hosts admin and the API agree: only geographic zones and UTC."""
+    from django.core.exceptions import ValidationError
+
+    from wagtail_pmc_booking import demo_data
+    from wagtail_pmc_booking.validators import validate_timezone
+
+    validate_timezone(demo_data.SEED_TIMEZONE)
+    for name in ["localtime", "Factory", "Etc/GMT+5", "EST5EDT"]:
+        with pytest.raises(ValidationError):
+            validate_timezone(name)

@@ -99,8 +99,15 @@ def test_an_inactive_meeting_type_is_as_unknown_as_a_missing_one(client, product
     assert_error(slots(client), 404, "not_found")
 
 
-def test_a_duration_the_meeting_type_does_not_offer_is_refused(client, product_demo):
-    error = assert_error(slots(client, duration=25), 400, "invalid_request")
+def test_a_length_the_site_does_not_offer_is_refused_by_the_schema(client, product_demo):
+    error = assert_error(slots(client, duration=25), 422, "invalid_request")
+    assert "duration" in error["fields"]
+
+
+def test_a_length_the_meeting_type_does_not_offer_is_refused(client, product_demo):
+    product_demo.durations = [30]
+    product_demo.save()
+    error = assert_error(slots(client, duration=45), 400, "invalid_request")
     assert "duration" in error["fields"]
 
 

@@ -3,7 +3,8 @@
 Each check also counts the request against its rate limit, so a request is refused
 before any real work: per key for keyed requests, per client IP otherwise.
 The key a request was made with is left on ``request.pmc_api_key``; its ``mode``
-(``"test"`` for ``pmc_test_`` keys) tells the Zoom integration to use the sandbox.
+(``"test"`` for ``pmc_test_`` keys) tells the Zoom integration to use the sandbox, and
+bookings a test key makes are sandbox bookings for life (``Client.sandbox``).
 """
 
 import logging
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 
 from ..models import ApiKey
+from ..models.api_keys import KeyMode
 from ..tokens import hashes_match
 from . import ratelimit
 from .errors import Forbidden, Unauthorized
@@ -38,6 +40,11 @@ class Client:
     @property
     def is_anonymous(self):
         return self.api_key is None
+
+    @property
+    def sandbox(self) -> bool:
+        """Test keys make and see only sandbox bookings; everyone else only live ones."""
+        return self.api_key is not None and self.api_key.mode == KeyMode.TEST
 
     @property
     def actor(self):

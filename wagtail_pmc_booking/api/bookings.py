@@ -1,21 +1,17 @@
 """``/v1/bookings``: create, read, list, reschedule and cancel, all through ``booking.py``."""
 
-import base64
-import binascii
-import json
 from datetime import UTC, datetime, time, timedelta
 from typing import Annotated
 
 from django.db.models import Q
-from django.utils.translation import gettext as _
+from django.http import HttpResponse
 from ninja import Body, Path, Query, Router
 from ninja.responses import Status
 
 from .. import booking as booking_service
-from ..exceptions import InvalidBookingRequest
 from ..models import Booking
 from ..models.api_keys import Scope
-from . import lookups, presenters
+from . import idempotency, lookups, presenters
 from .auth import OPTIONAL_KEY, ApiKeyAuth, public
 from .schemas import (
     BookingCreatedOut,
@@ -56,10 +52,21 @@ CREATED_LINKS = {
 }
 
 
+CREATED_HEADERS = {
+    idempotency.REPLAYED_HEADER: {
+        "description": "`true` when an Idempotency-Key replays an earlier booking.",
+        "schema": {"type": "string", "enum": ["true"]},
+    }
+}
+
+
 @router.post(
     "/bookings",
     auth=public(),
-    openapi_extra={**OPTIONAL_KEY, "responses": {201: {"links": CREATED_LINKS}}},
+    openapi_extra={
+        **OPTIONAL_KEY,
+        "responses": {201: {"links": CREATED_LINKS, "headers": CREATED_HEADERS}},
+    },
     response={
         201: BookingCreatedOut,
         frozenset({400, 401, 404, 409, 413, 422, 429, 503}): ErrorOut,
@@ -68,22 +75,41 @@ CREATED_LINKS = {
     operation_id="createBooking",
     summary="Book a slot",
 )
-def create_booking(request, payload: BookingCreateIn):
+def create_booking(
+    request,
+    response: HttpResponse,
+    payload: BookingCreateIn,
+    idempotency_key: idempotency.IdempotencyKeyHeader = None,
+):
     """Books ``start`` if it is bookable right now (409 ``slot_unavailable`` otherwise).
-    The answer carries ``manageToken``; it is shown only here and in the attendee's email."""
-    meeting_type = lookups.meeting_type(payload.meeting_type)
-    host = lookups.pool_host(meeting_type, payload.host) if payload.host else None
-    result = booking_service.book(
-        meeting_type,
-        start=payload.start,
-        duration=payload.duration,
-        attendee_name=payload.attendee.name,
-        attendee_email=payload.attendee.email,
-        attendee_timezone=payload.attendee.timezone,
-        notes=payload.notes,
-        host=host,
-        actor=request.auth.actor,
-    )
+    The answer carries ``manageToken``; it is shown only here and in the attendee's email.
+    A ``pmc_test_`` key makes a sandbox booking, which only test keys see."""
+    client = request.auth
+
+    def book():
+        meeting_type = lookups.meeting_type(payload.meeting_type)
+        host = lookups.pool_host(meeting_type, payload.host) if payload.host else None
+        return booking_service.book(
+            meeting_type,
+            start=payload.start,
+            duration=payload.duration,
+            attendee_name=payload.attendee.name,
+            attendee_email=payload.attendee.email,
+            attendee_timezone=payload.attendee.timezone,
+            notes=payload.notes,
+            host=host,
+            actor=client.actor,
+            sandbox=client.sandbox,
+        )
+
+    if idempotency_key is None:
+        result = book()
+    elif client.is_anonymous:
+        raise idempotency.needs_api_key()
+    else:
+        result, replayed = idempotency.book_once(client.api_key, idempotency_key, payload, book)
+        if replayed:
+            response[idempotency.REPLAYED_HEADER] = "true"
     # Read it back: the Zoom meeting may have been made inline right after the commit.
     booking = lookups.booking_by_id(result.booking.public_id)
     return Status(
@@ -97,25 +123,19 @@ def create_booking(request, payload: BookingCreateIn):
 # == Read ==
 
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+
+
 def encode_cursor(booking):
-    raw = json.dumps([booking.start.isoformat(), booking.public_id]).encode()
-    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+    """``<start in µs since 1970>_<bookingId>`` of the last booking of a page."""
+    return f"{(booking.start - EPOCH) // MICROSECOND}_{booking.public_id}"
 
 
 def decode_cursor(cursor):
-    """``(start, public_id)`` of the last booking of the previous page."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        start, public_id = json.loads(raw)
-        start = datetime.fromisoformat(start)
-        if start.utcoffset() is None or not lookups.PUBLIC_ID_RE.fullmatch(public_id):
-            raise ValueError
-    except (binascii.Error, TypeError, ValueError, UnicodeDecodeError):
-        raise InvalidBookingRequest(
-            _("This cursor is not valid."),
-            fields={"cursor": [_("Pass the “next” value of a previous page.")]},
-        ) from None
-    return start, public_id
+    """``(start, public_id)``; the query schema has already checked the shape."""
+    micros, _sep, public_id = cursor.partition("_")
+    return EPOCH + int(micros) * MICROSECOND, public_id
 
 
 def lower_bound(value):
@@ -141,8 +161,11 @@ def upper_bound(value):
 )
 def list_bookings(request, query: Query[BookingListQuery]):
     """Ordered by start (then id). ``from``/``to`` take a date (UTC day, inclusive) or an
-    instant (``to`` exclusive). Follow ``next`` as ``cursor`` until it is null."""
-    bookings = Booking.objects.select_related("meeting_type", "host", "meeting")
+    instant (``to`` exclusive). Follow ``next`` as ``cursor`` until it is null. Test keys
+    list sandbox bookings only, live keys live ones only."""
+    bookings = Booking.objects.select_related("meeting_type", "host", "meeting").filter(
+        is_sandbox=request.auth.sandbox
+    )
     if query.status:
         bookings = bookings.filter(status=query.status)
     if query.host:

@@ -33,14 +33,14 @@ def pool_host(meeting_type, slug):
     )
 
 
-def booking_by_id(booking_id):
+def booking_by_id(booking_id: str, *, sandbox: bool | None = None) -> Booking:
+    """``sandbox`` (a key's view) hides the other kind of booking as if it did not exist."""
     if not PUBLIC_ID_RE.fullmatch(booking_id):
         raise NotFound(_("There is no such booking."))
-    found = (
-        Booking.objects.select_related("meeting_type", "host", "meeting")
-        .filter(public_id=booking_id)
-        .first()
-    )
+    bookings = Booking.objects.select_related("meeting_type", "host", "meeting")
+    if sandbox is not None:
+        bookings = bookings.filter(is_sandbox=sandbox)
+    found = bookings.filter(public_id=booking_id).first()
     if found is None:
         raise NotFound(_("There is no such booking."))
     return found
@@ -49,12 +49,13 @@ def booking_by_id(booking_id):
 def booking_for(request, booking_id, token, *, changing=False):
     """The booking a key holder names, or the one the manage token opens.
 
-    The token must open the booking in the path. A change (reschedule, cancel) rotates
-    the token; a change asked of a cancelled booking with the token it had when it was
+    A key sees only bookings of its own kind (test keys sandbox ones, live keys live
+    ones). The token must open the booking in the path. A change (reschedule, cancel)
+    rotates the token; a change asked of a cancelled booking with the token it had when it was
     cancelled answers ``booking_cancelled`` as a key would; any other token is refused.
     """
     if not request.auth.is_anonymous:
-        return booking_by_id(booking_id)
+        return booking_by_id(booking_id, sandbox=request.auth.sandbox)
     if not token:
         raise Unauthorized(_("Send an API key, or the booking's manage token as “token”."))
     found = booking_service.get_by_manage_token(token)

@@ -4,6 +4,11 @@ Input types are strict about what JSON can carry: a number is not a string, a st
 is not a number, instants need an offset, dates are ``YYYY-MM-DD``, and no string can
 hold characters a database refuses (NUL, lone surrogates). Anything else is a 422
 with the field named, never a 500 further down.
+
+What the server accepts, the OpenAPI document says: patterns for dates, instants,
+emails and names, enums for timezones and meeting lengths. Each rule is written once
+here and both validates and documents, so a schema-valid value is never refused for
+its shape (only for the state of things: a taken slot, an unknown meeting type).
 """
 
 import re
@@ -26,6 +31,7 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
+from ..conf import booking_settings
 from ..models.bookings import BookingStatus
 from ..validators import available_timezones
 
@@ -33,7 +39,34 @@ from ..validators import available_timezones
 # date arithmetic near ``date.max`` would overflow.
 EARLIEST = date(1970, 1, 1)
 LATEST = date(2999, 12, 31)
-DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# The same bounds as patterns (years 1970–2999), in the syntax both JSON Schema (ECMA
+# 262) and pydantic's regex engine read alike: no ``\d``/``\s``, explicit classes only.
+DATE_PATTERN = r"(19[7-9][0-9]|2[0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+INSTANT_PATTERN = (
+    DATE_PATTERN + r"T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?"
+    r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])"
+)
+DATE_RE = re.compile(DATE_PATTERN)
+INSTANT_RE = re.compile(INSTANT_PATTERN)
+NAIVE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?")
+# A page cursor: the last booking's start (microseconds since 1970) and its id. Every
+# string of this shape is a position, so no well-formed cursor is refused.
+CURSOR_PATTERN = r"^[0-9]{1,17}_bk_[a-z2-7]{12,29}$"
+# Control characters (C0, DEL, C1) and line/paragraph separators: never in a name.
+CONTROL = r"\x00-\x1f\x7f-\x9f\u2028\u2029"
+# Free text may keep tabs and newlines.
+TEXT_CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029"
+# What ``str.strip()`` removes, plus the byte-order mark: a name needs one other character.
+BLANK = r"\x20\xa0\u1680\u2000-\u200a\u202f\u205f\u3000\ufeff"
+NAME_PATTERN = rf"^[^{CONTROL}]*[^{CONTROL}{BLANK}][^{CONTROL}]*$"
+TEXT_PATTERN = rf"^[^{TEXT_CONTROL}]*$"
+# A dot-atom address on an ASCII domain (IDN domains in their xn-- form): a strict
+# subset of what Django's EmailValidator accepts, so the two never disagree.
+ATEXT = "A-Za-z0-9!#$%&'*+/=?^_`{|}~-"
+EMAIL_PATTERN = (
+    rf"^[{ATEXT}]+(\.[{ATEXT}]+)*@([A-Za-z0-9]([A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?\.)+"
+    r"[A-Za-z0-9-]{1,62}[A-Za-z0-9]$"
+)
 
 
 def _title(name, info):
@@ -62,34 +95,37 @@ def _storable(value):
 def _parse_date(value):
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
-    if not isinstance(value, str) or not DATE_RE.fullmatch(value):
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
         raise ValueError(_("Enter a date as YYYY-MM-DD."))
+    if not DATE_RE.fullmatch(value):
+        raise ValueError(_("This date is out of range."))
     try:
-        parsed = date.fromisoformat(value)
+        return date.fromisoformat(value)
     except ValueError as exc:
         raise ValueError(_("This date does not exist.")) from exc
-    if not EARLIEST <= parsed <= LATEST:
-        raise ValueError(_("This date is out of range."))
-    return parsed
 
 
 def _parse_instant(value):
-    """An ISO 8601 date and time with an offset, returned as aware UTC."""
+    """An RFC 3339 date and time with an offset (seconds optional), returned as aware UTC.
+
+    Matched whole against ``INSTANT_PATTERN`` first: ``datetime.fromisoformat`` alone
+    lets odd characters (a NUL) through between the time and the offset.
+    """
     if not isinstance(value, str) or len(value) > 64:
+        raise ValueError(_("Enter a date and time in ISO 8601 with an offset."))
+    if not INSTANT_RE.fullmatch(value):
+        if NAIVE_RE.fullmatch(value):
+            raise ValueError(_("Add an offset such as +05:30 or Z to the time."))
         raise ValueError(_("Enter a date and time in ISO 8601 with an offset."))
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError as exc:
-        raise ValueError(_("Enter a date and time in ISO 8601 with an offset.")) from exc
-    if parsed.tzinfo is None or parsed.utcoffset() is None:
-        raise ValueError(_("Add an offset such as +05:30 or Z to the time."))
-    if not EARLIEST <= parsed.date() <= LATEST:
-        raise ValueError(_("This date is out of range."))
+        raise ValueError(_("This date does not exist.")) from exc
     return parsed.astimezone(UTC)
 
 
 def _parse_date_or_instant(value):
-    if isinstance(value, str) and DATE_RE.fullmatch(value):
+    if isinstance(value, str) and len(value) == 10:
         return _parse_date(value)
     return _parse_instant(value)
 
@@ -100,6 +136,10 @@ def _timezone(value):
     return value
 
 
+def _timezone_enum(schema):
+    schema["enum"] = sorted(available_timezones())
+
+
 def _email(value):
     try:
         validate_email(value)
@@ -108,35 +148,72 @@ def _email(value):
     return value
 
 
-Text = Annotated[StrictStr, AfterValidator(_storable)]
+def _whole_number(value):
+    """JSON Schema counts 30.0 as an integer; a fraction, a boolean or a string is not."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _offered_length(value):
+    if value not in booking_settings.DURATION_CHOICES:
+        raise ValueError(
+            _("Choose one of the offered lengths: %(lengths)s minutes.")
+            % {"lengths": ", ".join(str(d) for d in booking_settings.DURATION_CHOICES)}
+        )
+    return value
+
+
+def _offered_lengths_enum(schema):
+    schema["enum"] = list(booking_settings.DURATION_CHOICES)
+
+
+Text = Annotated[StrictStr, Field(pattern=TEXT_PATTERN), AfterValidator(_storable)]
 Slug = Annotated[StrictStr, Field(min_length=1, max_length=100, pattern=r"^[-a-zA-Z0-9_]+$")]
 Token = Annotated[StrictStr, Field(min_length=1, max_length=128, pattern=r"^[-a-zA-Z0-9_]+$")]
 TimezoneName = Annotated[
     StrictStr,
-    Field(max_length=64, examples=["America/New_York"], description="An IANA timezone name."),
+    Field(
+        max_length=64,
+        examples=["America/New_York"],
+        description="An IANA timezone name: Area/Location (e.g. Europe/Berlin) or UTC.",
+        json_schema_extra=_timezone_enum,
+    ),
     AfterValidator(_timezone),
 ]
+DATE_SCHEMA = {"type": "string", "format": "date", "pattern": f"^{DATE_PATTERN}$"}
+INSTANT_SCHEMA = {"type": "string", "format": "date-time", "pattern": f"^{INSTANT_PATTERN}$"}
 Instant = Annotated[
     datetime,
     BeforeValidator(_parse_instant),
-    Field(description="ISO 8601 with an offset, e.g. 2026-04-13T11:00:00+05:30."),
+    WithJsonSchema(INSTANT_SCHEMA),
+    Field(description="RFC 3339 with an offset, e.g. 2026-04-13T11:00:00+05:30; 1970–2999."),
 ]
-LocalDate = Annotated[date, BeforeValidator(_parse_date)]
+LocalDate = Annotated[date, BeforeValidator(_parse_date), WithJsonSchema(DATE_SCHEMA)]
 DateOrInstant = Annotated[
     date | datetime,
     PlainValidator(_parse_date_or_instant),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "string", "format": "date"},
-                {"type": "string", "format": "date-time"},
-            ]
-        }
-    ),
+    WithJsonSchema({"anyOf": [DATE_SCHEMA, INSTANT_SCHEMA]}),
 ]
-Duration = Annotated[StrictInt, Field(ge=1, le=24 * 60, description="Minutes.")]
-QueryDuration = Annotated[int, Field(ge=1, le=24 * 60, description="Minutes.")]
-Email = Annotated[Text, Field(min_length=3, max_length=254), AfterValidator(_email)]
+Duration = Annotated[
+    StrictInt, BeforeValidator(_whole_number), Field(ge=1, le=24 * 60, description="Minutes.")
+]
+# A meeting length the site offers (``DURATION_CHOICES``); the meeting type may offer fewer.
+OFFERED = Field(
+    description="Minutes, one of the site's lengths.", json_schema_extra=_offered_lengths_enum
+)
+OfferedDuration = Annotated[
+    StrictInt, BeforeValidator(_whole_number), AfterValidator(_offered_length), OFFERED
+]
+QueryDuration = Annotated[int, AfterValidator(_offered_length), OFFERED]
+Email = Annotated[
+    StrictStr,
+    Field(
+        min_length=6, max_length=254, pattern=EMAIL_PATTERN, json_schema_extra={"format": "email"}
+    ),
+    AfterValidator(_email),
+]
+Name = Annotated[StrictStr, Field(min_length=1, max_length=255, pattern=NAME_PATTERN)]
 
 
 # == Requests ==
@@ -158,7 +235,7 @@ class SlotsQuery(CamelSchema):
 
 
 class AttendeeIn(CamelSchema):
-    name: Annotated[Text, Field(min_length=1, max_length=255)]
+    name: Name
     email: Email
     timezone: TimezoneName
 
@@ -166,7 +243,7 @@ class AttendeeIn(CamelSchema):
 class BookingCreateIn(CamelSchema):
     meeting_type: Slug
     start: Instant
-    duration: Duration | None = None
+    duration: OfferedDuration | None = None
     attendee: AttendeeIn
     notes: Annotated[Text, Field(max_length=5000)] = ""
     host: Slug | None = None
@@ -174,7 +251,7 @@ class BookingCreateIn(CamelSchema):
 
 class RescheduleIn(CamelSchema):
     start: Instant
-    duration: Duration | None = None
+    duration: OfferedDuration | None = None
     token: Token | None = Field(None, description="The manage token, instead of an API key.")
 
 
@@ -192,7 +269,9 @@ class BookingListQuery(CamelSchema):
     to: DateOrInstant | None = Field(
         None, description="Bookings starting before this instant, or on or before this date."
     )
-    cursor: Annotated[StrictStr, Field(max_length=256)] | None = None
+    cursor: Annotated[StrictStr, Field(max_length=64, pattern=CURSOR_PATTERN)] | None = Field(
+        None, description="The ``next`` of the previous page."
+    )
     limit: Annotated[int, Field(ge=1, le=100)] = 50
 
 
