@@ -1,15 +1,14 @@
 """``Idempotency-Key`` on POST /v1/bookings: a retry answers the first booking, never a second."""
 
 import json
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.test import Client, override_settings
 
 from tests.api.conftest import BOOKING_REQUEST, NOW
 from tests.api.helpers import assert_error, database_state, headers
+from tests.booking.test_concurrency import race
 from wagtail_pmc_booking.api import idempotency
 from wagtail_pmc_booking.api.tasks import purge_idempotency_keys
 from wagtail_pmc_booking.models import Booking
@@ -143,21 +142,7 @@ def test_the_purge_runs_every_hour():
 def test_simultaneous_requests_with_one_key_make_one_booking(product_demo, full_key):
     """The unique constraint decides: the loser rolls back and answers the winner's booking."""
     count = 8
-    barrier = threading.Barrier(count)
-    responses = [None] * count
-
-    def run(i):
-        try:
-            barrier.wait()
-            responses[i] = create(Client(), api_key=full_key)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    responses = race(count, lambda i: create(Client(), api_key=full_key))
     assert [r.status_code for r in responses] == [201] * count
     assert len({r.json()["bookingId"] for r in responses}) == 1
     assert Booking.objects.count() == 1
