@@ -43,7 +43,7 @@ LATEST = date(2999, 12, 31)
 # 262) and pydantic's regex engine read alike: no ``\d``/``\s``, explicit classes only.
 DATE_PATTERN = r"(19[7-9][0-9]|2[0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
 INSTANT_PATTERN = (
-    DATE_PATTERN + r"T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?"
+    DATE_PATTERN + r"T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,6})?"
     r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])"
 )
 DATE_RE = re.compile(DATE_PATTERN)
@@ -60,12 +60,12 @@ TEXT_CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029"
 BLANK = r"\x20\xa0\u1680\u2000-\u200a\u202f\u205f\u3000\ufeff"
 NAME_PATTERN = rf"^[^{CONTROL}]*[^{CONTROL}{BLANK}][^{CONTROL}]*$"
 TEXT_PATTERN = rf"^[^{TEXT_CONTROL}]*$"
-# A dot-atom address on an ASCII domain (IDN domains in their xn-- form): a strict
+# A dot-atom address on an ASCII domain, the top-level one of letters or xn--: a strict
 # subset of what Django's EmailValidator accepts, so the two never disagree.
 ATEXT = "A-Za-z0-9!#$%&'*+/=?^_`{|}~-"
 EMAIL_PATTERN = (
     rf"^[{ATEXT}]+(\.[{ATEXT}]+)*@([A-Za-z0-9]([A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?\.)+"
-    r"[A-Za-z0-9-]{1,62}[A-Za-z0-9]$"
+    r"([A-Za-z][A-Za-z-]{0,61}[A-Za-z]|xn--[A-Za-z0-9]{1,59})$"
 )
 
 
@@ -106,7 +106,7 @@ def _parse_date(value):
 
 
 def _parse_instant(value):
-    """An RFC 3339 date and time with an offset (seconds optional), returned as aware UTC.
+    """An RFC 3339 date and time with an offset, returned as aware UTC.
 
     Matched whole against ``INSTANT_PATTERN`` first: ``datetime.fromisoformat`` alone
     lets odd characters (a NUL) through between the time and the offset.
@@ -195,8 +195,9 @@ DateOrInstant = Annotated[
     PlainValidator(_parse_date_or_instant),
     WithJsonSchema({"anyOf": [DATE_SCHEMA, INSTANT_SCHEMA]}),
 ]
+# Constraints before the validator, so pydantic writes them as minimum/maximum.
 Duration = Annotated[
-    StrictInt, BeforeValidator(_whole_number), Field(ge=1, le=24 * 60, description="Minutes.")
+    StrictInt, Field(ge=1, le=24 * 60, description="Minutes."), BeforeValidator(_whole_number)
 ]
 # A meeting length the site offers (``DURATION_CHOICES``); the meeting type may offer fewer.
 OFFERED = Field(
