@@ -248,7 +248,11 @@ def test_cancelling_with_the_token_answers_rebook_options(client, booked):
     assert body["bookingId"] == booked["bookingId"]
     assert body["status"] == "cancelled"
     assert 1 <= len(body["rebookOptions"]) <= 3
-    assert set(body["rebookOptions"][0]) == {"start", "end"}
+    assert set(body["rebookOptions"][0]) == {"start", "end", "rebookUrl"}
+    # The one-click page of each offer, the same offers the cancellation email carries.
+    assert body["rebookOptions"][0]["rebookUrl"].startswith(
+        "http://testserver/booking/rebook/?offer="
+    )
 
 
 def test_rebook_options_are_in_the_attendee_zone(client, booked):

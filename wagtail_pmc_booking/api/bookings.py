@@ -220,7 +220,11 @@ def reschedule_booking(request, booking_id: BookingId, payload: RescheduleIn):
     booking's revision goes up and its manage token (in the links) changes."""
     booking = lookups.booking_for(request, booking_id, payload.token, changing=True)
     result = booking_service.reschedule(
-        booking, start=payload.start, duration=payload.duration, actor=request.auth.actor
+        booking,
+        start=payload.start,
+        duration=payload.duration,
+        actor=request.auth.actor,
+        token=payload.token if request.auth.is_anonymous else None,
     )
     return present(lookups.booking_by_id(result.booking.public_id))
 
@@ -242,11 +246,16 @@ def cancel_booking(request, booking_id: BookingId, payload: OptionalCancelIn = N
     Answers up to three times to book again; a second cancel is 409 ``booking_cancelled``."""
     payload = payload or CancelIn()
     booking = lookups.booking_for(request, booking_id, payload.token, changing=True)
-    result = booking_service.cancel(booking, reason=payload.reason, actor=request.auth.actor)
+    result = booking_service.cancel(
+        booking,
+        reason=payload.reason,
+        actor=request.auth.actor,
+        token=payload.token if request.auth.is_anonymous else None,
+    )
     tz = result.booking.attendee_timezone
     options = booking_service.rebook_options(result.booking, count=REBOOK_OPTIONS)
     return CancelOut(
         booking_id=result.booking.public_id,
         status="cancelled",
-        rebook_options=[presenters.slot_out(slot, tz) for slot in options],
+        rebook_options=[presenters.rebook_option_out(result.booking, slot, tz) for slot in options],
     )

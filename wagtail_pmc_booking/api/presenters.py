@@ -2,6 +2,7 @@
 
 import zoneinfo
 
+from .. import links
 from ..models import ZoomMeeting
 from ..models.meetings import MeetingState
 from . import schemas
@@ -82,6 +83,14 @@ def in_zone(slot, tz):
 def slot_out(slot, tz):
     start, end = in_zone(slot, tz)
     return schemas.SlotOut(start=start, end=end)
+
+
+def rebook_option_out(cancelled, slot, tz):
+    """A rebook offer: the slot and the signed page that books it (as in the email)."""
+    start, end = in_zone(slot, tz)
+    return schemas.RebookOptionOut(
+        start=start, end=end, rebook_url=links.rebook_url(cancelled, slot.start)
+    )
 
 
 def iso(instant):

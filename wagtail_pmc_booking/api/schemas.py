@@ -336,10 +336,19 @@ class BookingPage(CamelSchema):
     next: str | None = Field(description="Pass as ``cursor`` for the next page; null at the end.")
 
 
+class RebookOptionOut(CamelSchema):
+    start: datetime
+    end: datetime
+    rebook_url: str = Field(
+        description="The page that books this time for the same attendee in one click "
+        "(signed, valid for a day, used at most once)."
+    )
+
+
 class CancelOut(CamelSchema):
     booking_id: str
     status: Literal["cancelled"]
-    rebook_options: list[SlotOut]
+    rebook_options: list[RebookOptionOut]
 
 
 class ErrorDetail(Schema):
