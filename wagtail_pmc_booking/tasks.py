@@ -122,5 +122,6 @@ def _record(booking, kind, message, data):
     )
 
 
-# The consumer discovers ``<app>.tasks`` only: make the Zoom tasks explicit here too.
+# The consumer discovers ``<app>.tasks`` only: make the Zoom and API tasks explicit here too.
+from .api.tasks import *  # noqa: E402, F401, F403
 from .zoom.tasks import *  # noqa: E402, F401, F403

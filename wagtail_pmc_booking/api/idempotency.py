@@ -13,18 +13,15 @@ request may be retried with the same key.
 import hashlib
 import json
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Annotated
 
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Header
 from pydantic import Field, StrictStr, WithJsonSchema
 
 from .. import booking as booking_service
-from ..conf import booking_settings
 from ..exceptions import BookingError
 from ..models import ApiKey
 from ..models.api_keys import IdempotencyKey
@@ -80,15 +77,11 @@ def request_hash(payload) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def cutoff():
-    return timezone.now() - timedelta(hours=booking_settings.IDEMPOTENCY_KEY_TTL_HOURS)
-
-
 def remembered(api_key: ApiKey, key: str, digest: str):
     """The booking ``key`` made within the TTL, or None; another body is a conflict."""
     row = (
         IdempotencyKey.objects.select_related("booking")
-        .filter(api_key=api_key, key=key, created_at__gte=cutoff())
+        .filter(api_key=api_key, key=key, created_at__gte=IdempotencyKey.oldest_kept())
         .first()
     )
     if row is None:
@@ -112,7 +105,9 @@ def book_once(
     if found is not None:
         return replay(found)
     # An expired row the purge has not reached yet must not block the key's reuse.
-    IdempotencyKey.objects.filter(api_key=api_key, key=key, created_at__lt=cutoff()).delete()
+    IdempotencyKey.objects.filter(
+        api_key=api_key, key=key, created_at__lt=IdempotencyKey.oldest_kept()
+    ).delete()
     try:
         with transaction.atomic():
             result = book()
@@ -132,9 +127,3 @@ def book_once(
             raise booking_service.BookingBusy() from exc
         raise
     return result, False
-
-
-def purge_expired() -> int:
-    """Drop keys older than the TTL; answers how many went."""
-    deleted, _by_model = IdempotencyKey.objects.filter(created_at__lt=cutoff()).delete()
-    return deleted

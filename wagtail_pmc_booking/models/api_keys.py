@@ -1,10 +1,13 @@
 """API keys: shown once, stored as a keyed hash, scoped and revocable."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..conf import booking_settings
 from ..tokens import keyed_hash, new_secret
 
 
@@ -98,3 +101,14 @@ class IdempotencyKey(models.Model):
 
     def __str__(self):
         return f"{self.api_key_id} {self.key}"
+
+    @classmethod
+    def oldest_kept(cls):
+        """Keys made before this instant are expired (``IDEMPOTENCY_KEY_TTL_HOURS``)."""
+        return timezone.now() - timedelta(hours=booking_settings.IDEMPOTENCY_KEY_TTL_HOURS)
+
+    @classmethod
+    def purge_expired(cls) -> int:
+        """Drop keys older than the TTL; answers how many went."""
+        deleted, _by_model = cls.objects.filter(created_at__lt=cls.oldest_kept()).delete()
+        return deleted
