@@ -301,3 +301,11 @@ def test_a_cancelled_booking_cannot_be_rescheduled(client, booked, full_key):
 def test_the_cancel_reason_is_kept(client, booked, full_key):
     post(client, url(booked["bookingId"], "cancel"), {"reason": "Clash"}, full_key)
     assert Booking.objects.get().cancel_reason == "Clash"
+
+
+def test_a_bad_email_is_explained_in_words_the_widget_can_show(client):
+    body = {**BOOKING_REQUEST, "attendee": {**BOOKING_REQUEST["attendee"], "email": "dana@"}}
+    response = post(client, "/v1/bookings", body)
+    assert_error(response, 422, "invalid_request")
+    assert response.json()["error"]["fields"]["attendee.email"] == ["Enter a valid email address."]
+    assert not Booking.objects.exists()

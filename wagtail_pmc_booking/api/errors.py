@@ -141,16 +141,27 @@ def field_path(loc):
     return ".".join(str(p) for p in parts) or "request"
 
 
-def validation_message(error):
+# A pattern or length says "invalid format"; for these fields the attendee is told what
+# is wanted.
+SHAPE_ERRORS = {"string_pattern_mismatch", "string_too_short", "string_too_long"}
+PATTERN_MESSAGES = {
+    "attendee.email": gettext_lazy("Enter a valid email address."),
+}
+
+
+def validation_message(error, path=""):
     if error.get("type") == "value_error" and "error" in error.get("ctx", {}):
         return str(error["ctx"]["error"])
+    if error.get("type") in SHAPE_ERRORS and path in PATTERN_MESSAGES:
+        return str(PATTERN_MESSAGES[path])
     return str(VALIDATION_MESSAGES.get(error.get("type"), error.get("msg", "")))
 
 
 def validation_fields(errors):
     fields = {}
     for error in errors:
-        fields.setdefault(field_path(error.get("loc", ())), []).append(validation_message(error))
+        path = field_path(error.get("loc", ()))
+        fields.setdefault(path, []).append(validation_message(error, path))
     return fields
 
 
