@@ -6,7 +6,7 @@ from wagtail_pmc_booking.api import schemas
 
 pytestmark = pytest.mark.django_db
 
-# ../shared/API.md, the endpoints this package's routers serve.
+# the API contract (docs/api.md), the endpoints this package's routers serve.
 CONTRACT = {
     "/v1/slots": {"get"},
     "/v1/bookings": {"get", "post"},

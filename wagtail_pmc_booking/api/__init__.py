@@ -1,1 +1,1 @@
-"""The public REST API v1 (django-ninja); see docs/api.md and ../shared/API.md."""
+"""The public REST API v1 (django-ninja); see docs/api.md (the contract it follows)."""
