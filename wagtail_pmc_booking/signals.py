@@ -1,10 +1,18 @@
-"""Signals of the booking lifecycle, for integrations that act on committed changes."""
+"""Signals of the booking lifecycle: the one way side effects learn of a change.
+
+``booking.py`` writes, then sends ``booking_changed`` once the transaction commits. Each
+feature package subscribes in its own ``receivers.py`` (connected from
+``AppConfig.ready``, in the order listed there: Zoom before notifications, so the emails
+carry the join link). Receivers get ids, load what they need, and must not raise; the
+sender logs a failure and the other receivers still run. See docs/architecture.md.
+"""
 
 from django.dispatch import Signal
 
-# Sent once a booking change is committed, before its emails are queued, so a receiver
-# that acts quickly (the Zoom integration creating the meeting) is reflected in them.
-# Keyword arguments: ``booking_pk`` and ``change`` ("created", "rescheduled" or
-# "cancelled"); ``sender`` is the ``Booking`` model. Receivers load the booking themselves
-# and must not raise: failures are logged and the emails still go out.
-booking_committed = Signal()
+# Sent after a booking change is committed. Keyword arguments: ``booking_pk`` (int) and
+# ``change`` (``changes.Change``); ``sender`` is the ``Booking`` model.
+booking_changed = Signal()
+
+# Sent when a booking's Zoom meeting was made after the booking's own email went out, so
+# the attendee can be sent the link. Keyword argument: ``booking_pk``; sender ``Booking``.
+meeting_ready = Signal()

@@ -1,7 +1,7 @@
 """Background work, run by Huey once a booking change is committed.
 
 ``booking.py`` calls ``booking_committed`` from ``transaction.on_commit``: receivers of
-``signals.booking_committed`` (the Zoom integration) act first, inline, so the emails can
+``signals.booking_changed`` (the Zoom integration) act first, inline, so the emails can
 carry the join link; then one email task per recipient is queued, so a failure for one
 recipient is retried without sending the others a second copy.
 """
@@ -29,7 +29,7 @@ def booking_committed(booking_pk, change):
     Only ids go into the queue: the manage token is rebuilt from the booking's nonce when
     the email is rendered, so no secret is ever stored in Huey's storage.
     """
-    for receiver, error in signals.booking_committed.send_robust(
+    for receiver, error in signals.booking_changed.send_robust(
         sender=Booking, booking_pk=booking_pk, change=change
     ):
         if isinstance(error, Exception):

@@ -55,9 +55,9 @@ def zoom_meeting():
             defaults={"state": "synced", "join_url": JOIN_URL, "passcode": "PMC456"},
         )
 
-    signals.booking_committed.connect(create_meeting, dispatch_uid="test-zoom")
+    signals.booking_changed.connect(create_meeting, dispatch_uid="test-zoom")
     yield
-    signals.booking_committed.disconnect(dispatch_uid="test-zoom")
+    signals.booking_changed.disconnect(dispatch_uid="test-zoom")
 
 
 def test_booking_emails_the_attendee_and_the_host_after_commit(booked):

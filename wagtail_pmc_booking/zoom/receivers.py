@@ -1,4 +1,4 @@
-"""The Zoom lifecycle listens to committed booking changes (``signals.booking_committed``).
+"""The Zoom lifecycle listens to committed booking changes (``signals.booking_changed``).
 
 Connected from ``AppConfig.ready``. The receiver runs before the booking's emails are
 queued, so a meeting made within the inline budget is in them.
@@ -15,7 +15,7 @@ from . import tasks as _tasks  # noqa: F401  (registers the Huey tasks wherever 
 logger = logging.getLogger(__name__)
 
 
-@receiver(signals.booking_committed, dispatch_uid="wagtail_pmc_booking.zoom.sync_after_commit")
+@receiver(signals.booking_changed, dispatch_uid="wagtail_pmc_booking.zoom.sync_after_commit")
 def sync_after_commit(sender, *, change=None, booking_pk=None, booking=None, **kwargs):
     """Create, move or delete the meeting now if Zoom answers in time, else queue it.
 
