@@ -9,6 +9,7 @@ from ninja import Body, Path, Query, Router
 from ninja.responses import Status
 
 from .. import booking as booking_service
+from .. import links, offers
 from ..models import Booking
 from ..models.api_keys import Scope
 from . import idempotency, lookups, presenters
@@ -36,7 +37,7 @@ REBOOK_OPTIONS = 3
 
 
 def present(booking):
-    return presenters.booking_out(booking, booking_service.manage_urls(booking))
+    return presenters.booking_out(booking, links.manage_urls(booking))
 
 
 # == Create ==
@@ -115,7 +116,7 @@ def create_booking(
     return Status(
         201,
         presenters.booking_created_out(
-            booking, booking_service.manage_urls(booking), result.manage_token
+            booking, links.manage_urls(booking), result.manage_token
         ),
     )
 
@@ -253,9 +254,9 @@ def cancel_booking(request, booking_id: BookingId, payload: OptionalCancelIn = N
         token=payload.token if request.auth.is_anonymous else None,
     )
     tz = result.booking.attendee_timezone
-    options = booking_service.rebook_options(result.booking, count=REBOOK_OPTIONS)
+    rebook = offers.rebook_offers(result.booking, count=REBOOK_OPTIONS)
     return CancelOut(
         booking_id=result.booking.public_id,
         status="cancelled",
-        rebook_options=[presenters.rebook_option_out(result.booking, slot, tz) for slot in options],
+        rebook_options=[presenters.rebook_option_out(offer, tz) for offer in rebook],
     )

@@ -22,7 +22,8 @@ from ninja import Header
 from pydantic import Field, StrictStr, WithJsonSchema
 
 from .. import booking as booking_service
-from ..exceptions import BookingError
+from .. import links
+from ..exceptions import BookingBusy, BookingError
 from ..models import ApiKey
 from ..models.api_keys import IdempotencyKey
 from ..tokens import hashes_match
@@ -93,7 +94,7 @@ def remembered(api_key: ApiKey, key: str, digest: str):
 
 def replay(booking) -> tuple[booking_service.BookingResult, bool]:
     """The earlier booking, with its current manage token: the key holder made it."""
-    return booking_service.BookingResult(booking, booking_service.manage_token_for(booking)), True
+    return booking_service.BookingResult(booking, links.manage_token_for(booking)), True
 
 
 def book_once(
@@ -124,6 +125,6 @@ def book_once(
         # SQLite takes its write lock when the transaction begins, outside the service's
         # own retries: a lock held too long is "busy", as the service says it.
         if connection.vendor == "sqlite" and "locked" in str(exc):
-            raise booking_service.BookingBusy() from exc
+            raise BookingBusy() from exc
         raise
     return result, False

@@ -4,7 +4,7 @@ import re
 
 from django.utils.translation import gettext as _
 
-from .. import booking as booking_service
+from .. import links
 from ..availability import meeting_type_hosts
 from ..exceptions import BookingCancelled, InvalidBookingRequest
 from ..models import Booking, MeetingType
@@ -58,13 +58,13 @@ def booking_for(request, booking_id, token, *, changing=False):
         return booking_by_id(booking_id, sandbox=request.auth.sandbox)
     if not token:
         raise Unauthorized(_("Send an API key, or the booking's manage token as “token”."))
-    found = booking_service.get_by_manage_token(token)
+    found = links.get_by_manage_token(token)
     if found is None:
         if changing and PUBLIC_ID_RE.fullmatch(booking_id):
             cancelled = Booking.objects.filter(
                 public_id=booking_id, status=BookingStatus.CANCELLED
             ).first()
-            if cancelled is not None and booking_service.opened_before_cancel(cancelled, token):
+            if cancelled is not None and links.opened_before_cancel(cancelled, token):
                 raise BookingCancelled()
         raise Unauthorized(_("This manage token is not valid (any more)."))
     if found.public_id != booking_id:

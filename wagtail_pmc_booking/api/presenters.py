@@ -2,7 +2,6 @@
 
 import zoneinfo
 
-from .. import links
 from ..models import ZoomMeeting
 from ..models.meetings import MeetingState
 from . import schemas
@@ -85,12 +84,10 @@ def slot_out(slot, tz):
     return schemas.SlotOut(start=start, end=end)
 
 
-def rebook_option_out(cancelled, slot, tz):
+def rebook_option_out(offer, tz):
     """A rebook offer: the slot and the signed page that books it (as in the email)."""
-    start, end = in_zone(slot, tz)
-    return schemas.RebookOptionOut(
-        start=start, end=end, rebook_url=links.rebook_url(cancelled, slot.start)
-    )
+    start, end = in_zone(offer.slot, tz)
+    return schemas.RebookOptionOut(start=start, end=end, rebook_url=offer.url)
 
 
 def iso(instant):
