@@ -16,8 +16,8 @@ from tests.admin.helpers import (
     post_saved,
     window_rows,
 )
+from wagtail_pmc_booking.hosts_admin.permissions import host_permission_policy
 from wagtail_pmc_booking.models import Host, MeetingType, OutOfOffice
-from wagtail_pmc_booking.permissions import host_permission_policy
 
 
 def listed(client, model):

@@ -6,10 +6,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 
+from ..hosts_admin.permissions import owned_host_ids
 from ..models import Booking, Host, MeetingType
 from ..models.bookings import BookingStatus
 from ..models.meetings import MeetingState
-from ..permissions import owned_host_ids
 from .permissions import sees_every_booking
 
 NO_MEETING = "none"

@@ -9,8 +9,8 @@ co-hosts without any model permission. Nobody adds or deletes bookings here: onl
 from django.db.models import Q
 from wagtail.permissions import policy_registry
 
+from ..hosts_admin.permissions import HostOwnerPermissionPolicy, owned_host_ids
 from ..models import Booking
-from ..permissions import HostOwnerPermissionPolicy, owned_host_ids
 
 NEVER_OFFERED = frozenset({"add", "delete"})
 

@@ -11,17 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.ui.tables import Column, StatusTagColumn
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permissions import register_permission_policy
 
 from ..models import Booking
 from . import display, views
 from .filters import BookingFilterSet
-from .permissions import booking_permission_policy
-
-# Wagtail needs a model's policy before its viewset is registered, and the "Bookings"
-# group is registered as soon as the app's wagtail_hooks imports it. A site may put its
-# own policy over this one with ``register_permission_policy(..., exact_class=True)``.
-register_permission_policy(Booking, booking_permission_policy)
 
 OFFERED_PERMISSIONS = ("view", "change")
 """What a site admin can grant: "view" to look, "change" to cancel."""

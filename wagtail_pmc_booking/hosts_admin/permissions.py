@@ -12,15 +12,20 @@ meeting types it hosts. Entries for every host (``host`` empty) are the site adm
 their reasons are not shown to owners. Users who own no host and hold no right (page
 editors) may still choose any host or meeting type for a page, as their names are public
 on the booking pages, but never an out-of-office entry.
+
+``HostOwnerPermissionPolicy`` and ``owned_host_ids`` are shared: the bookings admin
+(``booking_admin.permissions``) builds its policy on them too. The policies are
+registered with Wagtail in ``hosts_admin.wagtail_hooks``.
 """
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
+from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from .models import Host, MeetingType, OutOfOffice
+from ..models import Host, MeetingType, OutOfOffice
 
 _OWNED_HOSTS_CACHE = "_pmc_booking_owned_host_ids"
 
@@ -28,7 +33,7 @@ MODEL_RIGHTS = ("add", "change", "delete", "view")
 """Any one of these, held for the whole model, lets a user choose every row."""
 
 
-def owned_host_ids(user) -> frozenset[int]:
+def owned_host_ids(user: Any) -> frozenset[int]:
     """Ids of the hosts ``user`` owns, cached on the user object for the request."""
     if not (user.is_authenticated and user.is_active):
         return frozenset()
@@ -44,27 +49,27 @@ class HostOwnerPermissionPolicy(ModelPermissionPolicy):
     Subclasses say how a row maps to its host (``host_id_of``, ``owned_filter``).
     """
 
-    owner_actions = frozenset()
+    owner_actions: frozenset[str] = frozenset()
     chooser_open_to_others = False
     """Whether users who are neither site admins nor owners may choose any row."""
 
-    def host_id_of(self, instance) -> int | None:
+    def host_id_of(self, instance: Any) -> int | None:
         raise NotImplementedError
 
     def owned_filter(self, host_ids: Iterable[int]) -> Q:
         raise NotImplementedError
 
-    def user_manages_all(self, user, action):
+    def user_manages_all(self, user: Any, action: str) -> bool:
         """Whether ``user`` may do ``action`` to every row (a site admin)."""
         return super().user_has_permission(user, action)
 
-    def _owner_may(self, user, action):
+    def _owner_may(self, user: Any, action: str) -> bool:
         return action in self.owner_actions and bool(owned_host_ids(user))
 
-    def user_has_permission(self, user, action):
+    def user_has_permission(self, user: Any, action: str) -> bool:
         return self.user_manages_all(user, action) or self._owner_may(user, action)
 
-    def users_with_any_permission(self, actions):
+    def users_with_any_permission(self, actions: Collection[str]) -> QuerySet:
         filter_expr = self._get_users_with_any_permission_codenames_filter(
             self._get_permission_codenames(actions)
         )
@@ -72,12 +77,14 @@ class HostOwnerPermissionPolicy(ModelPermissionPolicy):
             filter_expr |= Q(is_active=True, pmc_booking_hosts__isnull=False)
         return get_user_model().objects.filter(filter_expr).distinct()
 
-    def user_has_permission_for_instance(self, user, action, instance):
+    def user_has_permission_for_instance(self, user: Any, action: str, instance: Model) -> bool:
         if self.user_manages_all(user, action):
             return True
         return action in self.owner_actions and self.host_id_of(instance) in owned_host_ids(user)
 
-    def instances_user_has_any_permission_for(self, user, actions):
+    def instances_user_has_any_permission_for(
+        self, user: Any, actions: Collection[str]
+    ) -> QuerySet:
         manager = self.model._default_manager
         if any(self.user_manages_all(user, action) for action in actions):
             return manager.all()
@@ -86,7 +93,7 @@ class HostOwnerPermissionPolicy(ModelPermissionPolicy):
             return manager.filter(self.owned_filter(host_ids))
         return manager.none()
 
-    def instances_user_may_choose(self, user) -> QuerySet:
+    def instances_user_may_choose(self, user: Any) -> QuerySet:
         """Rows the snippet chooser offers: all to site admins, their own to owners."""
         manager = self.model._default_manager
         if any(self.user_manages_all(user, action) for action in MODEL_RIGHTS):
@@ -96,7 +103,9 @@ class HostOwnerPermissionPolicy(ModelPermissionPolicy):
             return manager.filter(self.owned_filter(host_ids)).distinct()
         return manager.all() if self.chooser_open_to_others else manager.none()
 
-    def users_with_any_permission_for_instance(self, actions, instance):
+    def users_with_any_permission_for_instance(
+        self, actions: Collection[str], instance: Model
+    ) -> QuerySet:
         filter_expr = self._get_users_with_any_permission_codenames_filter(
             self._get_permission_codenames(actions)
         )
@@ -112,10 +121,10 @@ class HostPermissionPolicy(HostOwnerPermissionPolicy):
     owner_actions = frozenset({"change"})
     chooser_open_to_others = True
 
-    def host_id_of(self, instance):
+    def host_id_of(self, instance: Host) -> int | None:
         return instance.pk
 
-    def owned_filter(self, host_ids):
+    def owned_filter(self, host_ids: Iterable[int]) -> Q:
         return Q(pk__in=host_ids)
 
 
@@ -124,10 +133,10 @@ class OutOfOfficePermissionPolicy(HostOwnerPermissionPolicy):
 
     owner_actions = frozenset({"add", "change", "delete"})
 
-    def host_id_of(self, instance):
+    def host_id_of(self, instance: OutOfOffice) -> int | None:
         return instance.host_id
 
-    def owned_filter(self, host_ids):
+    def owned_filter(self, host_ids: Iterable[int]) -> Q:
         return Q(host__in=host_ids)
 
 
@@ -136,11 +145,11 @@ class MeetingTypePermissionPolicy(HostOwnerPermissionPolicy):
 
     chooser_open_to_others = True
 
-    def host_id_of(self, instance):
+    def host_id_of(self, instance: MeetingType) -> int | None:
         """None: a meeting type has several hosts, and owners hold no right on it."""
         return None
 
-    def owned_filter(self, host_ids):
+    def owned_filter(self, host_ids: Iterable[int]) -> Q:
         return Q(hosts__in=host_ids)
 
 

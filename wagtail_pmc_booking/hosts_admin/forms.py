@@ -1,18 +1,20 @@
-"""Admin forms: the checks that span several fields or several inline rows."""
+"""Admin forms of hosts, meeting types and out-of-office: the checks that span several
+fields or several inline rows, which no single model field can make."""
 
 from collections import defaultdict
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from .fields import duration_choices
-from .models import Host, ZoomDefaults
-from .models.hosts import Weekday
-from .models.meeting_types import Assignment
+from ..fields import duration_choices
+from ..models import Host, ZoomDefaults
+from ..models.hosts import Weekday
+from ..models.meeting_types import Assignment
+from ..validators import available_timezones
 from .permissions import out_of_office_permission_policy
-from .validators import available_timezones
 
 
 class TimezoneInput(forms.TextInput):
@@ -20,7 +22,7 @@ class TimezoneInput(forms.TextInput):
 
     template_name = "wagtail_pmc_booking/admin/widgets/timezone_input.html"
 
-    def get_context(self, name, value, attrs):
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
         widget = context["widget"]
         widget["datalist_id"] = f"{widget['attrs'].get('id') or name}-zones"
@@ -30,11 +32,11 @@ class TimezoneInput(forms.TextInput):
         return context
 
 
-def _span(form):
+def _span(form: forms.Form) -> tuple[Any, Any]:
     return form.cleaned_data["start_time"], form.cleaned_data["end_time"]
 
 
-def _span_label(form):
+def _span_label(form: forms.Form) -> str:
     start, end = _span(form)
     return f"{start:%H:%M}–{end:%H:%M}"
 
@@ -44,12 +46,12 @@ class HostAdminForm(WagtailAdminModelForm):
 
     windows_formset = "availability_windows"
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned_data = super().clean()
         self._check_windows_do_not_overlap()
         return cleaned_data
 
-    def _live_window_forms(self):
+    def _live_window_forms(self) -> list[forms.Form]:
         """Valid rows that will be kept: deleted and empty rows do not count."""
         formset = self.formsets.get(self.windows_formset)
         if formset is None:
@@ -64,8 +66,8 @@ class HostAdminForm(WagtailAdminModelForm):
             rows.append(form)
         return rows
 
-    def _check_windows_do_not_overlap(self):
-        by_day = defaultdict(list)
+    def _check_windows_do_not_overlap(self) -> None:
+        by_day: defaultdict[int, list[forms.Form]] = defaultdict(list)
         for form in self._live_window_forms():
             by_day[form.cleaned_data["weekday"]].append(form)
         for weekday, forms_of_day in sorted(by_day.items()):
@@ -78,7 +80,7 @@ class HostAdminForm(WagtailAdminModelForm):
                 if end > _span(latest)[1]:
                     latest = form
 
-    def _report_overlap(self, weekday, earlier, later):
+    def _report_overlap(self, weekday: int, earlier: forms.Form, later: forms.Form) -> None:
         message = gettext("%(day)s: %(first)s overlaps %(second)s.") % {
             "day": Weekday(weekday).label,
             "first": _span_label(earlier),
@@ -91,7 +93,7 @@ class HostAdminForm(WagtailAdminModelForm):
 class MeetingTypeAdminForm(WagtailAdminModelForm):
     """Offers the default length as a choice and keeps "fixed" to exactly one host."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk is None and not self.is_bound:
             defaults = ZoomDefaults.load()
@@ -106,7 +108,7 @@ class MeetingTypeAdminForm(WagtailAdminModelForm):
                 choices.append((current, current))
             self.fields["default_duration"].widget = forms.Select(choices=choices)
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned_data = super().clean()
         hosts = cleaned_data.get("hosts")
         if cleaned_data.get("assignment") == Assignment.FIXED and hosts is not None:
@@ -120,7 +122,7 @@ class MeetingTypeAdminForm(WagtailAdminModelForm):
 class OutOfOfficeAdminForm(WagtailAdminModelForm):
     """A host owner may only file periods for their own host, never company-wide ones."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         user = self.for_user
         host_field = self.fields.get("host")

@@ -1,0 +1,41 @@
+"""Filters of the host and out-of-office listings; choices follow the user's rights."""
+
+import django_filters
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.permissions import policy_registry
+
+from ..models import Host, OutOfOffice
+
+
+def timezones_in_use() -> list[tuple[str, str]]:
+    """Only the zones some host uses: the full IANA list would be a wall of choices."""
+    zones = Host.objects.order_by("timezone").values_list("timezone", flat=True).distinct()
+    return [(zone, zone) for zone in zones]
+
+
+class HostFilterSet(WagtailFilterSet):
+    timezone = django_filters.ChoiceFilter(label=_("Timezone"), choices=timezones_in_use)
+
+    class Meta:
+        model = Host
+        fields = ["is_active", "timezone"]
+
+
+def hosts_for_filter(request: HttpRequest) -> QuerySet:
+    """An owner filters among their own hosts: other hosts' names are not offered."""
+    return policy_registry.get_by_type(Host).instances_user_has_any_permission_for(
+        request.user, ["change"]
+    )
+
+
+class OutOfOfficeFilterSet(WagtailFilterSet):
+    host = django_filters.ModelChoiceFilter(
+        label=_("Host"), queryset=hosts_for_filter, null_label=_("All hosts")
+    )
+
+    class Meta:
+        model = OutOfOffice
+        fields = ["host", "is_enabled"]
