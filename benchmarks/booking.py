@@ -134,7 +134,7 @@ def run(meeting_type, starts, clients, total, now):
     from django.db import connection
 
     from wagtail_pmc_booking import booking as booking_service
-    from wagtail_pmc_booking.exceptions import SlotUnavailable
+    from wagtail_pmc_booking.exceptions import BookingBusy, SlotUnavailable
 
     barrier = threading.Barrier(clients)
     latencies, outcomes = [], {"booked": 0, "refused": 0, "busy": 0}
@@ -157,7 +157,7 @@ def run(meeting_type, starts, clients, total, now):
                     outcome = "booked"
                 except SlotUnavailable:
                     outcome = "refused"
-                except booking_service.BookingBusy:
+                except BookingBusy:
                     outcome = "busy"
                 with record:
                     latencies.append((clock.perf_counter() - started) * 1000)
@@ -205,10 +205,10 @@ def main():
         setup_django()
         from django.db import connection
 
-        from wagtail_pmc_booking import tasks
+        from wagtail_pmc_booking import booking as booking_service
 
         # The after-commit work runs in Huey in production; only the write path is timed.
-        tasks.booking_committed = lambda booking_pk, change: None
+        booking_service.announce = lambda booking_pk, change: None
         now = datetime.now(UTC)
         meeting_type = build(now)
         first = (now + timedelta(days=30)).replace(hour=0, minute=0, second=0, microsecond=0)

@@ -8,10 +8,13 @@ class WagtailPmcBookingConfig(AppConfig):
     verbose_name = _("Bookings")
     default_auto_field = "django.db.models.BigAutoField"
 
-    def ready(self):
-        from . import slot_cache
+    def ready(self) -> None:
+        """Connect the receivers of every feature (web and consumer processes alike).
 
-        slot_cache.connect()
-        # Connects the Zoom lifecycle to committed bookings and registers its Huey tasks
-        # in every process (web and consumer alike).
-        from .zoom import receivers  # noqa: F401
+        Models are only importable once the registry is ready, hence the import here.
+        Receivers run in the order they connect: Zoom first, so the emails carry the
+        join link; notifications last among the booking's own effects.
+        """
+        from . import receivers
+
+        receivers.connect()

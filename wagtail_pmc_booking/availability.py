@@ -5,10 +5,10 @@ whatever the number of hosts or days; the rules themselves live in ``scheduling`
 """
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 
-from django.db.models import Q
 from django.utils import timezone as django_timezone
 from django.utils.translation import gettext as _
 
@@ -16,8 +16,12 @@ from . import scheduling, slot_cache
 from .exceptions import InvalidBookingRequest
 from .models import AvailabilityWindow, Booking, Host, MeetingType, OutOfOffice
 from .models.bookings import BookingStatus
+from .scheduling import Slot
 from .scheduling.rules import boundary, zone
 
+# How far one look for free times reaches: scans for "the next free times" go window by
+# window (``lookahead_windows``) up to the booking horizon.
+LOOKAHEAD = timedelta(days=14)
 # Bookings this far either side of a range can still reach into it through buffers.
 _MARGIN = timedelta(days=1, hours=1)
 
@@ -73,12 +77,8 @@ def load_pool(
 
     away = defaultdict(list)
     shared_away = []
-    for host_id, *fields in OutOfOffice.objects.filter(
-        Q(host_id__in=ids) | Q(host__isnull=True),
-        is_enabled=True,
-        start_date__lte=last_day,
-        end_date__gte=first_day,
-    ).values_list("host_id", "start_date", "end_date", "start_time", "end_time"):
+    entries = OutOfOffice.objects.affecting(ids, first_day, last_day)
+    for host_id, *fields in entries.values_list("host_id", *OutOfOffice.RULE_FIELDS):
         rule = scheduling.OutOfOfficeRule(*fields)
         (away[host_id] if host_id else shared_away).append(rule)
 
@@ -231,16 +231,34 @@ def find_slots(
     return slot_cache.cached(parts, compute)
 
 
-def next_slots(meeting_type, duration, *, after, count=3, now=None):
-    """The first ``count`` slots from ``after`` on, looking a fortnight at a time."""
+def lookahead_windows(start: datetime, horizon: datetime) -> Iterator[tuple[datetime, datetime]]:
+    """``LOOKAHEAD``-long windows from ``start`` to ``horizon``: a scan for the next free
+    times reads one window at a time and stops as soon as it has enough."""
+    while start < horizon:
+        end = min(start + LOOKAHEAD, horizon)
+        yield start, end
+        start = end
+
+
+def next_slots(
+    meeting_type: MeetingType,
+    duration: int,
+    *,
+    after: datetime,
+    count: int = 3,
+    now: datetime | None = None,
+    host_ids: list[int] | None = None,
+) -> list[Slot]:
+    """The first ``count`` slots from ``after`` on (of ``host_ids`` only, when given)."""
     now = now or django_timezone.now()
     horizon = now + timedelta(days=meeting_type.booking_horizon_days)
-    found = []
-    start = max(after, now)
-    while start < horizon and len(found) < count:
-        end = min(start + timedelta(days=14), horizon)
-        found += find_slots(meeting_type, duration, range_start=start, range_end=end, now=now)
-        start = end
+    found: list[Slot] = []
+    for start, end in lookahead_windows(max(after, now), horizon):
+        found += find_slots(
+            meeting_type, duration, range_start=start, range_end=end, host_ids=host_ids, now=now
+        )
+        if len(found) >= count:
+            break
     return found[:count]
 
 

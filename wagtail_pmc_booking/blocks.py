@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from .models import OutOfOffice
 from .models.hosts import Weekday
 from .widget import widget_config
 
@@ -76,8 +77,6 @@ def host_controls(host, with_out_of_office=True, limit=5):
         "out_of_office": [],
     }
     if with_out_of_office:
-        from .models import OutOfOffice
-
         controls["out_of_office"] = list(
             OutOfOffice.objects.filter(
                 host=host, is_enabled=True, end_date__gte=now.date()

@@ -2,17 +2,20 @@
 
 Each change is one transaction that locks the host rows it may book (in primary-key
 order, so two writers never wait on each other in a cycle), re-checks the slot with the
-exact predicate the listing uses, and only then writes. Side effects (Zoom, emails) run
-after commit, from ``tasks.booking_committed``.
+exact predicate the listing uses, and only then writes. Once it commits, one signal
+(``signals.booking_changed``) tells the feature packages' receivers (Zoom, emails…);
+nothing here knows what they do.
 """
 
 import logging
 import random
 import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -20,48 +23,25 @@ from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from . import availability, scheduling, tasks
+from . import audit, availability, links, scheduling, signals
+from .availability import Pool
+from .changes import Actor, Change
 from .exceptions import (
+    BookingBusy,
     BookingCancelled,
     BookingChanged,
-    BookingError,
     BookingNotFound,
     InvalidBookingRequest,
     SlotUnavailable,
 )
-from .links import (
-    absolute_url,
-    get_by_manage_token,
-    manage_token_for,
-    manage_urls,
-    read_rebook_offer,
-    rebook_offer,
-    rebook_url,
-)
-from .models import Booking, BookingEvent, Host
+from .links import manage_token_for
+from .models import Booking, Host, MeetingType
 from .models.bookings import BookingStatus, EventKind
-from .tokens import hashes_match, manage_token, manage_token_lookup_hash, random_base32
+from .tokens import hashes_match, manage_token_lookup_hash, random_base32
 from .validators import available_timezones
 
-__all__ = [
-    "BookingBusy",
-    "BookingResult",
-    "absolute_url",
-    "book",
-    "cancel",
-    "get_by_manage_token",
-    "manage_token_for",
-    "manage_urls",
-    "read_rebook_offer",
-    "rebook",
-    "rebook_offer",
-    "rebook_options",
-    "rebook_url",
-    "reschedule",
-    "reschedule_options",
-]
+__all__ = ["BookingResult", "book", "cancel", "rebook", "reschedule"]
 
 logger = logging.getLogger(__name__)
 
@@ -70,10 +50,6 @@ EMAIL_MAX_LENGTH = 254
 NOTES_MAX_LENGTH = 5000
 REASON_MAX_LENGTH = 5000
 NONCE_LENGTH = 16
-# Marks the nonce a cancellation derived from the previous one (see ``_rotate_token``).
-CANCELLED_NONCE_PREFIX = "c:"
-# Rebook offers are looked for this far from the cancelled booking's local day.
-REBOOK_SEARCH_DAYS = timedelta(days=7)
 # The PostgreSQL exclusion constraint of migration 0002.
 OVERLAP_CONSTRAINT = "pmc_booking_no_overlap"
 # A locked SQLite database (or a PostgreSQL deadlock) is retried this often, with jitter.
@@ -82,16 +58,8 @@ RETRY_BASE_DELAY = 0.025
 # SQLSTATEs worth a retry: serialization failure, deadlock, lock not available.
 _TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
 
-CREATED = "created"
-RESCHEDULED = "rescheduled"
-CANCELLED = "cancelled"
-
-
-class BookingBusy(BookingError):
-    """The database stayed locked through every retry; the caller may simply try again."""
-
-    code = "busy"
-    default_message = gettext_lazy("Bookings are busy right now. Please try again in a moment.")
+T = TypeVar("T")
+Errors = dict[str, list[str]]
 
 
 @dataclass(frozen=True)
@@ -114,20 +82,20 @@ class _Attendee:
 
 
 def book(
-    meeting_type,
+    meeting_type: MeetingType,
     *,
-    start,
-    duration=None,
-    attendee_name,
-    attendee_email,
-    attendee_timezone,
-    notes="",
-    host=None,
-    now=None,
-    actor="attendee",
-    sandbox=False,
-    rebooked_from=None,
-):
+    start: datetime,
+    duration: int | None = None,
+    attendee_name: str,
+    attendee_email: str,
+    attendee_timezone: str,
+    notes: str = "",
+    host: Host | None = None,
+    now: datetime | None = None,
+    actor: Actor | str = Actor.ATTENDEE,
+    sandbox: bool = False,
+    rebooked_from: Booking | None = None,
+) -> BookingResult:
     """Book ``start`` if the listing would offer it right now, else ``SlotUnavailable``.
 
     ``host`` asks for one host of the meeting type; without it the assignment policy
@@ -136,16 +104,17 @@ def book(
     ``rebooked_from`` is the cancelled booking whose offer this is: it is rebooked at most
     once, and a repeat answers with the booking the first one made.
     """
-    now = now or timezone.now()
-    errors = {}
+    moment = now or timezone.now()
+    errors: Errors = {}
     if not meeting_type.is_active:
         errors["meeting_type"] = [_("This meeting type is not open for booking.")]
-    start = _clean_start(start, errors)
-    duration = _clean_duration(meeting_type, duration, errors)
+    at = _clean_start(start, errors)
+    length = _clean_duration(meeting_type, duration, errors)
     attendee = _clean_attendee(attendee_name, attendee_email, attendee_timezone, notes, errors)
     _raise_for(errors)
+    assert at is not None and length is not None  # _raise_for raised otherwise
 
-    def write():
+    def write() -> BookingResult:
         if rebooked_from is not None:
             made = _made_from_offer(rebooked_from)
             if made is not None:
@@ -156,14 +125,14 @@ def book(
                 _("That host does not offer this meeting."),
                 fields={"host": [_("Choose one of the hosts of this meeting type.")]},
             )
-        pool, free = _free_hosts(meeting_type, hosts, start, duration, now, host=host)
-        host_ids = _assign(meeting_type, pool, free, start, host=host)
+        pool, free = _free_hosts(meeting_type, hosts, at, length, moment, host=host)
+        host_ids = _assign(meeting_type, pool, free, at, host=host)
         booking = _create(
             meeting_type,
             pool,
             host_ids,
-            start,
-            duration,
+            at,
+            length,
             attendee,
             actor,
             sandbox=sandbox,
@@ -174,50 +143,68 @@ def book(
     return _write(write)
 
 
-def reschedule(booking, *, start, duration=None, now=None, actor="attendee", token=None):
+def reschedule(
+    booking: Booking,
+    *,
+    start: datetime,
+    duration: int | None = None,
+    now: datetime | None = None,
+    actor: Actor | str = Actor.ATTENDEE,
+    token: str | None = None,
+) -> BookingResult:
     """Move a confirmed booking; the same time and length is a no-op.
 
     The host stays when free at the new time, otherwise the policy picks another one.
     Every real move bumps ``sequence`` and rotates the manage token. ``token`` is the
     manage token the change was asked with: a change that landed first made it stale.
     """
-    now = now or timezone.now()
-    errors = {}
-    start = _clean_start(start, errors)
+    moment = now or timezone.now()
+    errors: Errors = {}
+    at = _clean_start(start, errors)
     _raise_for(errors)
+    assert at is not None
 
-    def write():
+    def write() -> BookingResult:
         current = _lock_booking(booking, token=token)
         meeting_type = current.meeting_type
         length = duration or current.duration_minutes
-        if current.start == start and current.duration_minutes == length:
+        if current.start == at and current.duration_minutes == length:
             return BookingResult(current, manage_token_for(current))
-        errors = {}
+        errors: Errors = {}
         if not meeting_type.is_active:
             errors["meeting_type"] = [_("This meeting type is not open for booking.")]
         _clean_duration(meeting_type, length, errors)
         _raise_for(errors)
         hosts = _lock_hosts(meeting_type)
-        pool, free = _free_hosts(meeting_type, hosts, start, length, now, exclude=current)
+        pool, free = _free_hosts(meeting_type, hosts, at, length, moment, exclude=current)
         if _is_collective(meeting_type) or current.host_id not in free:
-            host_ids = _assign(meeting_type, pool, free, start)
+            host_ids = _assign(meeting_type, pool, free, at)
         else:
             host_ids = [current.host_id]
-        _move(current, pool, host_ids, start, length, actor)
+        _move(current, pool, host_ids, at, length, actor)
         return BookingResult(current, manage_token_for(current))
 
     return _write(write)
 
 
-def cancel(booking, *, reason="", now=None, actor="attendee", token=None):
+def cancel(
+    booking: Booking,
+    *,
+    reason: str = "",
+    now: datetime | None = None,
+    actor: Actor | str = Actor.ATTENDEE,
+    token: str | None = None,
+) -> BookingResult:
     """Cancel a confirmed booking, freeing its time; cancelling twice is ``BookingCancelled``.
 
     ``token`` as for ``reschedule``: a reschedule that won the race makes it stale.
     """
-    now = now or timezone.now()
-    reason = (reason or "").strip() if isinstance(reason, str) else None
-    if reason is None or len(reason) > REASON_MAX_LENGTH or _has_control_characters(
-        reason, multiline=True
+    moment = now or timezone.now()
+    text = (reason or "").strip() if isinstance(reason, str) else None
+    if (
+        text is None
+        or len(text) > REASON_MAX_LENGTH
+        or _has_control_characters(text, multiline=True)
     ):
         raise InvalidBookingRequest(
             _("The reason is not valid."),
@@ -228,11 +215,11 @@ def cancel(booking, *, reason="", now=None, actor="attendee", token=None):
             },
         )
 
-    def write():
+    def write() -> BookingResult:
         current = _lock_booking(booking, token=token)
         current.status = BookingStatus.CANCELLED
-        current.cancelled_at = now
-        current.cancel_reason = reason
+        current.cancelled_at = moment
+        current.cancel_reason = text
         current.sequence += 1
         _rotate_token(current, cancelling=True)
         current.save(
@@ -246,68 +233,22 @@ def cancel(booking, *, reason="", now=None, actor="attendee", token=None):
                 "updated_at",
             ]
         )
-        _record(current, EventKind.CANCELLED, actor, _("Cancelled."), {"reason": reason})
-        _after_commit(current, CANCELLED)
+        audit.record(current, EventKind.CANCELLED, _("Cancelled."), {"reason": text}, actor=actor)
+        _after_commit(current, Change.CANCELLED)
         return BookingResult(current, manage_token_for(current))
 
     return _write(write)
 
 
-def rebook_options(booking, count=scheduling.offers.DEFAULT_COUNT, now=None):
-    """Free slots to offer after a cancel: near the cancelled time, spread over days.
-
-    The one source of rebook offers for the API's ``rebookOptions``, the cancellation
-    email and the cancelled page (see ``scheduling.spread_offers``).
-    """
-    meeting_type = booking.meeting_type
-    if booking.duration_minutes not in (meeting_type.durations or []):
-        return []
-    now = now or timezone.now()
-    tz = booking.attendee_zoneinfo
-    first_day = max(booking.start, now).astimezone(tz).date()
-    range_start, range_end = availability.local_day_range(
-        first_day, first_day + REBOOK_SEARCH_DAYS, tz
-    )
-    slots = availability.find_slots(
-        meeting_type,
-        booking.duration_minutes,
-        range_start=max(range_start, now),
-        range_end=range_end,
-        now=now,
-    )
-    if not slots:
-        slots = availability.next_slots(
-            meeting_type, booking.duration_minutes, after=range_end, count=count, now=now
-        )
-    by_start = {slot.start: slot for slot in slots}
-    offers = scheduling.spread_offers(by_start, around=booking.start, tz=tz, count=count)
-    return [by_start[start] for start in offers]
-
-
-def reschedule_options(booking, *, range_start, range_end, now=None):
-    """Slots ``booking`` could move to: its meeting type's slots with its own time freed."""
-    meeting_type = booking.meeting_type
-    duration = booking.duration_minutes
-    if not meeting_type.is_active or duration not in (meeting_type.durations or []):
-        return []
-    slots = availability.find_slots(
-        meeting_type,
-        duration,
-        range_start=range_start,
-        range_end=range_end,
-        now=now,
-        exclude_booking_id=booking.pk,
-    )
-    return [slot for slot in slots if slot.start != booking.start]
-
-
-def rebook(offer, *, now=None, actor="attendee"):
+def rebook(
+    offer: str, *, now: datetime | None = None, actor: Actor | str = Actor.ATTENDEE
+) -> BookingResult:
     """Book the time a rebook offer names for the same attendee, length and meeting type.
 
     A cancelled booking is rebooked once: posting an offer again (a double click, the
     back button, another offer of the same email) answers with the booking it made.
     """
-    old, start = read_rebook_offer(offer)
+    old, start = links.read_rebook_offer(offer)
     return book(
         old.meeting_type,
         start=start,
@@ -323,7 +264,7 @@ def rebook(offer, *, now=None, actor="attendee"):
     )
 
 
-def _made_from_offer(old):
+def _made_from_offer(old: Booking) -> Booking | None:
     """The booking an offer of ``old`` already made; ``old`` is locked so two posts queue.
 
     A rebooking that was itself cancelled since leaves the offer used up.
@@ -338,21 +279,21 @@ def _made_from_offer(old):
 # Validation ----------------------------------------------------------------------------
 
 
-def _raise_for(errors):
+def _raise_for(errors: Errors) -> None:
     if errors:
         messages = [message for field in errors.values() for message in field]
         summary = messages[0] if len(messages) == 1 else _("Please correct the marked fields.")
         raise InvalidBookingRequest(summary, fields=errors)
 
 
-def _clean_start(start, errors):
+def _clean_start(start: object, errors: Errors) -> datetime | None:
     if not isinstance(start, datetime) or start.utcoffset() is None:
         errors["start"] = [_("Give the start as a date and time with a UTC offset.")]
         return None
     return start.astimezone(UTC)
 
 
-def _clean_duration(meeting_type, duration, errors):
+def _clean_duration(meeting_type: MeetingType, duration: int | None, errors: Errors) -> int | None:
     try:
         return availability.resolve_duration(meeting_type, duration)
     except InvalidBookingRequest as exc:
@@ -360,7 +301,7 @@ def _clean_duration(meeting_type, duration, errors):
         return None
 
 
-def _has_control_characters(value, *, multiline=False):
+def _has_control_characters(value: str, *, multiline: bool = False) -> bool:
     """Control characters (CR/LF in a name would break every email header), NUL, and line
     separators; ``multiline`` text may keep newlines and tabs."""
     allowed = "\n\r\t" if multiline else ""
@@ -369,7 +310,9 @@ def _has_control_characters(value, *, multiline=False):
     )
 
 
-def _clean_attendee(name, email, tz, notes, errors):
+def _clean_attendee(
+    name: object, email: object, tz: object, notes: object, errors: Errors
+) -> _Attendee:
     name = name.strip() if isinstance(name, str) else ""
     if not name:
         errors["attendee_name"] = [_("Enter your name.")]
@@ -399,7 +342,7 @@ def _clean_attendee(name, email, tz, notes, errors):
 # The transaction -----------------------------------------------------------------------
 
 
-def _write(operation):
+def _write(operation: Callable[[], T]) -> T:
     """Run ``operation`` in one transaction; a momentarily locked database is retried.
 
     SQLite answers "database is locked" when another writer holds the lock longer than
@@ -424,18 +367,18 @@ def _write(operation):
     raise AssertionError("unreachable")
 
 
-def _is_transient(exc):
+def _is_transient(exc: OperationalError) -> bool:
     if connection.vendor == "sqlite":
         return "locked" in str(exc)
     return getattr(exc.__cause__, "sqlstate", None) in _TRANSIENT_SQLSTATES
 
 
-def _constraint_name(exc):
+def _constraint_name(exc: IntegrityError) -> str | None:
     diag = getattr(exc.__cause__, "diag", None)
     return getattr(diag, "constraint_name", None)
 
 
-def _lock_hosts(meeting_type):
+def _lock_hosts(meeting_type: MeetingType) -> list[Host]:
     """The meeting type's active hosts, row-locked, listed in the meeting type's order.
 
     One query: the lock is taken in primary-key order (deadlock-free), then the hosts are
@@ -449,7 +392,7 @@ def _lock_hosts(meeting_type):
     return sorted(hosts, key=availability.host_order)
 
 
-def _lock_booking(booking, *, token=None):
+def _lock_booking(booking: Booking, *, token: str | None = None) -> Booking:
     """The booking as it is now, locked; a cancelled one cannot change any more.
 
     With the manage ``token`` the change was asked with, a change that committed in
@@ -470,7 +413,16 @@ def _lock_booking(booking, *, token=None):
     return current
 
 
-def _free_hosts(meeting_type, hosts, start, duration, now, *, host=None, exclude=None):
+def _free_hosts(
+    meeting_type: MeetingType,
+    hosts: list[Host],
+    start: datetime,
+    duration: int,
+    now: datetime,
+    *,
+    host: Host | None = None,
+    exclude: Booking | None = None,
+) -> tuple[Pool, list[int]]:
     """The pool around ``start`` and the ids of the hosts for whom it is bookable.
 
     Lengths are validated against the hosts too: asking for a length no eligible host
@@ -499,11 +451,18 @@ def _free_hosts(meeting_type, hosts, start, duration, now, *, host=None, exclude
     return pool, free
 
 
-def _is_collective(meeting_type):
+def _is_collective(meeting_type: MeetingType) -> bool:
     return scheduling.pool_mode(meeting_type.assignment) == scheduling.INTERSECTION
 
 
-def _assign(meeting_type, pool, free, start, *, host=None):
+def _assign(
+    meeting_type: MeetingType,
+    pool: Pool,
+    free: list[int],
+    start: datetime,
+    *,
+    host: Host | None = None,
+) -> list[int]:
     """The host ids to book, primary first, by the meeting type's policy."""
     if _is_collective(meeting_type):
         if not pool.hosts or len(free) != len(pool.hosts):
@@ -529,7 +488,12 @@ def _assign(meeting_type, pool, free, start, *, host=None):
     return scheduling.choose_host(policy, candidates)
 
 
-def _candidate(pool, host_id, last_booked_at=None, bookings_in_week=0):
+def _candidate(
+    pool: Pool,
+    host_id: int,
+    last_booked_at: datetime | None = None,
+    bookings_in_week: int = 0,
+) -> scheduling.Candidate:
     host = pool.host(host_id)
     return scheduling.Candidate(
         host_id=host_id,
@@ -541,7 +505,7 @@ def _candidate(pool, host_id, last_booked_at=None, bookings_in_week=0):
     )
 
 
-def _last_booked(meeting_type, host_ids):
+def _last_booked(meeting_type: MeetingType, host_ids: list[int]) -> dict[int, datetime]:
     """When each host's latest confirmed booking of this meeting type was made."""
     rows = (
         Booking.objects.confirmed()
@@ -554,7 +518,7 @@ def _last_booked(meeting_type, host_ids):
     return dict(rows)
 
 
-def _bookings_in_week(pool, host_ids, start):
+def _bookings_in_week(pool: Pool, host_ids: list[int], start: datetime) -> dict[int, int]:
     """Confirmed bookings (as main host, of any meeting type) per host in the host-local
     week (Monday–Sunday) of ``start``: how busy the host is, whatever they were booked for.
     """
@@ -576,7 +540,7 @@ def _bookings_in_week(pool, host_ids, start):
     return dict(rows)
 
 
-def _blocked(pool, host_id, start, duration):
+def _blocked(pool: Pool, host_id: int, start: datetime, duration: int) -> scheduling.Interval:
     """The primary host's buffers decide the row's blocked range (co-hosts are checked)."""
     host = pool.host(host_id)
     return scheduling.blocked_range(
@@ -584,37 +548,28 @@ def _blocked(pool, host_id, start, duration):
     )
 
 
-def _rotate_token(booking, *, cancelling=False):
+def _rotate_token(booking: Booking, *, cancelling: bool = False) -> None:
     """A new nonce kills the old links; on cancel it is derived from the old one, so a
     stale token can still be recognised (a second cancel answers "already cancelled")."""
     if cancelling:
-        booking.token_nonce = CANCELLED_NONCE_PREFIX + booking.token_nonce
+        booking.token_nonce = links.CANCELLED_NONCE_PREFIX + booking.token_nonce
     else:
         booking.token_nonce = random_base32(NONCE_LENGTH)
     booking.manage_token_hash = manage_token_lookup_hash(manage_token_for(booking))
 
 
-def opened_before_cancel(booking, token):
-    """Whether ``token`` was this booking's manage token when it was cancelled."""
-    nonce = booking.token_nonce
-    if booking.is_confirmed or not nonce.startswith(CANCELLED_NONCE_PREFIX):
-        return False
-    previous = manage_token(booking.public_id, nonce.removeprefix(CANCELLED_NONCE_PREFIX))
-    return isinstance(token, str) and token.isascii() and hashes_match(previous, token)
-
-
 def _create(
-    meeting_type,
-    pool,
-    host_ids,
-    start,
-    duration,
-    attendee,
-    actor,
+    meeting_type: MeetingType,
+    pool: Pool,
+    host_ids: list[int],
+    start: datetime,
+    duration: int,
+    attendee: _Attendee,
+    actor: Actor | str,
     *,
-    sandbox=False,
-    rebooked_from=None,
-):
+    sandbox: bool = False,
+    rebooked_from: Booking | None = None,
+) -> Booking:
     primary, *co_hosts = host_ids
     blocked = _blocked(pool, primary, start, duration)
     booking = Booking(
@@ -635,18 +590,25 @@ def _create(
     _rotate_token(booking)
     booking.save(force_insert=True)
     _set_co_hosts(booking, co_hosts, replace=False)
-    _record(
+    audit.record(
         booking,
         EventKind.CREATED,
-        actor,
         _("Booked."),
         {**_when(booking), "hosts": [pool.host(pk).slug for pk in host_ids]},
+        actor=actor,
     )
-    _after_commit(booking, CREATED)
+    _after_commit(booking, Change.CREATED)
     return booking
 
 
-def _move(booking, pool, host_ids, start, duration, actor):
+def _move(
+    booking: Booking,
+    pool: Pool,
+    host_ids: list[int],
+    start: datetime,
+    duration: int,
+    actor: Actor | str,
+) -> None:
     primary, *co_hosts = host_ids
     before = _when(booking)
     previous_host = booking.host
@@ -675,12 +637,17 @@ def _move(booking, pool, host_ids, start, duration, actor):
     if _is_collective(booking.meeting_type):
         _set_co_hosts(booking, co_hosts, replace=True)
     after = _when(booking)
-    _record(booking, EventKind.RESCHEDULED, actor, _("Rescheduled."), {"from": before, "to": after})
+    audit.record(
+        booking,
+        EventKind.RESCHEDULED,
+        _("Rescheduled."),
+        {"from": before, "to": after},
+        actor=actor,
+    )
     if previous_host.pk != primary:
-        _record(
+        audit.record(
             booking,
             EventKind.REASSIGNED,
-            actor,
             _("Host changed: %(old)s → %(new)s.") % {"old": previous_host, "new": booking.host},
             {
                 "from": previous_host.slug,
@@ -688,11 +655,12 @@ def _move(booking, pool, host_ids, start, duration, actor):
                 "from_host_id": previous_host.pk,
                 "sequence": booking.sequence,
             },
+            actor=actor,
         )
-    _after_commit(booking, RESCHEDULED)
+    _after_commit(booking, Change.RESCHEDULED)
 
 
-def _set_co_hosts(booking, host_ids, *, replace):
+def _set_co_hosts(booking: Booking, host_ids: list[int], *, replace: bool) -> None:
     through = Booking.co_hosts.through
     if replace:
         if sorted(booking.co_hosts.values_list("pk", flat=True)) == sorted(host_ids):
@@ -702,7 +670,7 @@ def _set_co_hosts(booking, host_ids, *, replace):
         through.objects.bulk_create(through(booking_id=booking.pk, host_id=pk) for pk in host_ids)
 
 
-def _when(booking):
+def _when(booking: Booking) -> dict[str, Any]:
     return {
         "start": booking.start.isoformat(),
         "end": booking.end.isoformat(),
@@ -711,12 +679,20 @@ def _when(booking):
     }
 
 
-def _record(booking, kind, actor, message, data):
-    BookingEvent.objects.create(
-        booking=booking, kind=kind, actor=actor or "", message=message, data=data
-    )
+def _after_commit(booking: Booking, change: Change) -> None:
+    """Side effects run once the change is durable; their failures never undo it."""
+    transaction.on_commit(partial(announce, booking.pk, change), robust=True)
 
 
-def _after_commit(booking, change):
-    """Zoom and emails run once the change is durable; their failures never undo it."""
-    transaction.on_commit(partial(tasks.booking_committed, booking.pk, change), robust=True)
+def announce(booking_pk: int, change: Change) -> None:
+    """Send ``booking_changed`` to every receiver; one that fails is logged, not fatal."""
+    for receiver, error in signals.booking_changed.send_robust(
+        sender=Booking, booking_pk=booking_pk, change=change
+    ):
+        if isinstance(error, Exception):
+            logger.error(
+                "booking_changed receiver %r failed for booking %s",
+                receiver,
+                booking_pk,
+                exc_info=error,
+            )

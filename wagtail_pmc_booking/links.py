@@ -11,7 +11,9 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from wagtail.models import Site
 
 from .conf import booking_settings
 from .exceptions import BookingNotFound
@@ -22,6 +24,8 @@ TOKEN_MAX_LENGTH = 128
 # A rebook offer (after a cancellation) stays valid for a day.
 REBOOK_OFFER_MAX_AGE = timedelta(days=1)
 _REBOOK_SALT = "wagtail_pmc_booking.rebook"
+# Marks the nonce a cancellation derived from the previous one (``booking._rotate_token``).
+CANCELLED_NONCE_PREFIX = "c:"
 
 
 def manage_token_for(booking: Booking) -> str:
@@ -45,7 +49,17 @@ def get_by_manage_token(token: object) -> Booking | None:
     return booking
 
 
-def site_root_url(booking: Booking | None = None, request=None) -> str:
+def opened_before_cancel(booking: Booking, token: object) -> bool:
+    """Whether ``token`` was this booking's manage token when it was cancelled, so a
+    stale link can answer "already cancelled" rather than "unknown"."""
+    nonce = booking.token_nonce
+    if booking.is_confirmed or not nonce.startswith(CANCELLED_NONCE_PREFIX):
+        return False
+    previous = manage_token(booking.public_id, nonce.removeprefix(CANCELLED_NONCE_PREFIX))
+    return isinstance(token, str) and token.isascii() and hashes_match(previous, token)
+
+
+def site_root_url(booking: Booking | None = None, request: HttpRequest | None = None) -> str:
     """Where the site is: ``BASE_URL``, else the request, else the Wagtail ``Site`` of the
     booking's booking page (or the default site), else ``WAGTAILADMIN_BASE_URL``."""
     if booking_settings.BASE_URL:
@@ -58,9 +72,7 @@ def site_root_url(booking: Booking | None = None, request=None) -> str:
     return (getattr(settings, "WAGTAILADMIN_BASE_URL", "") or "").rstrip("/")
 
 
-def _site_of(booking):
-    from wagtail.models import Site
-
+def _site_of(booking: Booking | None) -> Site | None:
     if booking is not None:
         page = BookingPage.objects.live().filter(meeting_type_id=booking.meeting_type_id).first()
         site = page.get_site() if page is not None else None
@@ -69,7 +81,9 @@ def _site_of(booking):
     return Site.objects.filter(is_default_site=True).first()
 
 
-def absolute_url(path: str, *, booking: Booking | None = None, request=None) -> str:
+def absolute_url(
+    path: str, *, booking: Booking | None = None, request: HttpRequest | None = None
+) -> str:
     """``path`` on the site's public root (see ``site_root_url``)."""
     return site_root_url(booking, request) + path
 
@@ -79,7 +93,7 @@ def manage_path(name: str, token: str) -> str:
     return _reverse(f"manage_{name}", token)
 
 
-def manage_urls(booking: Booking, request=None) -> dict[str, str]:
+def manage_urls(booking: Booking, request: HttpRequest | None = None) -> dict[str, str]:
     """Absolute links to the attendee's reschedule and cancel pages."""
     token = manage_token_for(booking)
     return {
@@ -98,9 +112,11 @@ def rebook_offer(booking: Booking, start: datetime) -> str:
     return signing.TimestampSigner(salt=_REBOOK_SALT).sign_object(payload, compress=True)
 
 
-def rebook_url(booking: Booking, start: datetime, request=None) -> str:
-    """Absolute link to the page that confirms rebooking ``start`` (emails, API, widget)."""
-    query = urlencode({"offer": rebook_offer(booking, start)})
+def rebook_page_url(
+    offer: str, *, booking: Booking | None = None, request: HttpRequest | None = None
+) -> str:
+    """Absolute link to the page that confirms the rebooking ``offer`` names."""
+    query = urlencode({"offer": offer})
     return f"{absolute_url(_reverse('rebook'), booking=booking, request=request)}?{query}"
 
 

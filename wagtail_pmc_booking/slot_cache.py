@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from .conf import booking_settings
+from .models import AvailabilityWindow, Booking, Host, MeetingType, OutOfOffice
 
 VERSION_KEY = "wagtail_pmc_booking:slots:version"
 
@@ -68,9 +69,8 @@ def cached(parts, compute):
     return found
 
 
-def connect():
-    from .models import AvailabilityWindow, Booking, Host, MeetingType, OutOfOffice
-
+def connect() -> None:
+    """Invalidate on every change to what slots are computed from."""
     for model in (AvailabilityWindow, Booking, Host, MeetingType, OutOfOffice):
         uid = f"wagtail_pmc_booking.slot_cache.{model.__name__}"
         post_save.connect(invalidate_now_and_on_commit, sender=model, dispatch_uid=uid + ".save")

@@ -20,25 +20,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods
 
-from . import availability, links
+from . import availability, links, offers
 from . import booking as booking_service
 from .api import ratelimit
 from .api.errors import RateLimited
 from .conf import booking_settings
-from .exceptions import (
-    BookingCancelled,
-    BookingChanged,
-    BookingError,
-    BookingNotFound,
-    SlotUnavailable,
-)
+from .exceptions import BookingCancelled, BookingChanged, BookingError, BookingNotFound
 from .notifications.ics import attendee_invite, join_details
 from .scheduling import slots_by_local_date
 from .widget import widget_config
 
 TEMPLATES = "wagtail_pmc_booking/manage"
-# How far ahead one look for free days reaches; the page lists these days as shortcuts.
-LOOKAHEAD = timedelta(days=14)
 CHANGES = {"rescheduled", "booked"}
 # Keeps the token out of every other site's Referer, yet lets the browser send a real
 # Origin with same-origin form posts (``no-referrer`` makes it "null": CSRF refuses it).
@@ -103,7 +95,7 @@ def manage_reschedule(request, token):
             except (BookingCancelled, BookingChanged):
                 return _invalid(request)
             except BookingError as exc:
-                error, status = exc.message, _status(exc)
+                error, status = exc.message, exc.status
             else:
                 return _to_booking(result, "rescheduled")
     now = timezone.now()
@@ -126,7 +118,7 @@ def manage_cancel(request, token):
             return _invalid(request)
         except BookingError as exc:
             context.update(error=exc.message, reason=reason)
-            status = _status(exc)
+            status = exc.status
         else:
             offers = _offers(result.booking)
             return _render_plain(request, "cancelled.html", result.booking, {"offers": offers})
@@ -160,7 +152,7 @@ def rebook(request):
             return _invalid(request)
         except BookingError as exc:
             context.update(error=exc.message, offers=_offers(old))
-            status = _status(exc)
+            status = exc.status
         else:
             return _to_booking(result, "booked")
     return _render_plain(request, "rebook.html", old, context, status=status)
@@ -190,14 +182,6 @@ def _invalid(request):
     return render(request, f"{TEMPLATES}/invalid.html", status=404)
 
 
-def _status(exc):
-    if isinstance(exc, (SlotUnavailable, BookingChanged)):
-        return 409
-    if isinstance(exc, booking_service.BookingBusy):
-        return 503
-    return 400
-
-
 def _meeting(booking):
     join_url, passcode = join_details(booking)
     return {"join_url": join_url, "passcode": passcode}
@@ -213,11 +197,8 @@ def _to_booking(result, change):
 
 
 def _offers(booking):
-    """The rebook offers (``booking.rebook_options``), each with its signed value."""
-    return [
-        {"slot": slot, "offer": links.rebook_offer(booking, slot.start)}
-        for slot in booking_service.rebook_options(booking)
-    ]
+    """The rebook offers, each posted back by the page's own form."""
+    return offers.rebook_offers(booking)
 
 
 def _parse_start(value):
@@ -251,15 +232,13 @@ def _day_picker(booking, requested, now):
     scan_from = availability.local_day_range(day or today, day or today, tz)[0]
     horizon = now + timedelta(days=meeting_type.booking_horizon_days)
     by_day = {}
-    while scan_from < horizon and not by_day:
-        scan_to = min(scan_from + LOOKAHEAD, horizon)
-        slots = booking_service.reschedule_options(
-            booking, range_start=max(scan_from, now), range_end=scan_to, now=now
+    for window_start, window_end in availability.lookahead_windows(scan_from, horizon):
+        slots = offers.reschedule_options(
+            booking, range_start=max(window_start, now), range_end=window_end, now=now
         )
         by_day = slots_by_local_date(slots, tz)
-        if day is not None:
+        if by_day or day is not None:
             break
-        scan_from = scan_to
     if day is None:
         day = min(by_day, default=today)
     return {

@@ -8,6 +8,7 @@ from tests import factories
 from tests.booking.conftest import ATTENDEE, IST, NOW, ist
 from wagtail_pmc_booking import availability
 from wagtail_pmc_booking import booking as booking_service
+from wagtail_pmc_booking import links
 from wagtail_pmc_booking.exceptions import InvalidBookingRequest, SlotUnavailable
 from wagtail_pmc_booking.models import Booking, OutOfOffice
 from wagtail_pmc_booking.tokens import manage_token_lookup_hash
@@ -44,7 +45,7 @@ def test_public_id_is_random_and_the_manage_token_is_stored_only_as_a_hash(book_
     assert first.booking.public_id[3:] != second.booking.public_id[3:]
     assert first.manage_token not in first.booking.manage_token_hash
     assert first.booking.manage_token_hash == manage_token_lookup_hash(first.manage_token)
-    assert booking_service.get_by_manage_token(first.manage_token) == first.booking
+    assert links.get_by_manage_token(first.manage_token) == first.booking
 
 
 def test_the_default_duration_is_the_meeting_types(book_slot, product_demo):

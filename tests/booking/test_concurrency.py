@@ -10,8 +10,7 @@ from tests import factories
 from tests.booking.conftest import ALL_WEEK, ATTENDEE, NOW, ist
 from wagtail_pmc_booking import booking as booking_service
 from wagtail_pmc_booking.availability import Pool
-from wagtail_pmc_booking.booking import BookingBusy
-from wagtail_pmc_booking.exceptions import SlotUnavailable
+from wagtail_pmc_booking.exceptions import BookingBusy, SlotUnavailable
 from wagtail_pmc_booking.models import Booking
 
 

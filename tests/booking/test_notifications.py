@@ -9,9 +9,10 @@ from icalendar import Calendar
 
 from tests.booking.conftest import ATTENDEE, NOW, ist
 from wagtail_pmc_booking import booking as booking_service
-from wagtail_pmc_booking import signals, tasks
+from wagtail_pmc_booking import links, signals
 from wagtail_pmc_booking.models import Booking, ZoomMeeting
-from wagtail_pmc_booking.notifications import ics
+from wagtail_pmc_booking.notifications import ics, tasks
+from wagtail_pmc_booking.notifications.receivers import email_the_change
 
 JOIN_URL = "https://zoom.us/j/987654321?pwd=abc"
 
@@ -55,7 +56,11 @@ def zoom_meeting():
             defaults={"state": "synced", "join_url": JOIN_URL, "passcode": "PMC456"},
         )
 
+    # Like the real Zoom receiver, connected before the emails' receiver.
+    emails_uid = "wagtail_pmc_booking.notifications.emails"
+    signals.booking_changed.disconnect(dispatch_uid=emails_uid)
     signals.booking_changed.connect(create_meeting, dispatch_uid="test-zoom")
+    signals.booking_changed.connect(email_the_change, dispatch_uid=emails_uid)
     yield
     signals.booking_changed.disconnect(dispatch_uid="test-zoom")
 
@@ -92,7 +97,7 @@ def test_the_attendee_sees_their_own_zone_and_the_host_theirs(booked):
 
 def test_the_attendee_email_carries_working_reschedule_and_cancel_links(booked):
     (attendee,) = sent_to("dana@example.com")
-    urls = booking_service.manage_urls(Booking.objects.get())
+    urls = links.manage_urls(Booking.objects.get())
     assert urls["reschedule"] in attendee.body and urls["cancel"] in attendee.body
     assert urls["reschedule"] in html(attendee)
 

@@ -2,7 +2,6 @@
 
 from tests.booking.conftest import ATTENDEE, NOW, ist
 from wagtail_pmc_booking import booking as booking_service
-from wagtail_pmc_booking import tasks
 
 
 def test_booking_takes_at_most_twelve_queries(
@@ -11,7 +10,7 @@ def test_booking_takes_at_most_twelve_queries(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         with django_assert_max_num_queries(12):
             booking_service.book(product_demo, start=ist(13, 10), now=NOW, **ATTENDEE)
-    after_commit = [cb for cb in callbacks if getattr(cb, "func", None) is tasks.booking_committed]
+    after_commit = [cb for cb in callbacks if getattr(cb, "func", None) is booking_service.announce]
     assert len(after_commit) == 1
 
 

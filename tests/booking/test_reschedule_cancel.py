@@ -6,6 +6,7 @@ import pytest
 
 from tests.booking.conftest import NOW, ist
 from wagtail_pmc_booking import booking as booking_service
+from wagtail_pmc_booking import links, offers
 from wagtail_pmc_booking.exceptions import (
     BookingCancelled,
     InvalidBookingRequest,
@@ -46,14 +47,14 @@ def test_rescheduling_next_to_its_own_old_time_is_allowed(demo_booking):
 
 
 def test_rescheduling_to_the_same_time_is_a_no_op(demo_booking, django_capture_on_commit_callbacks):
-    token = booking_service.manage_token_for(demo_booking)
+    token = links.manage_token_for(demo_booking)
     with django_capture_on_commit_callbacks() as callbacks:
         result = booking_service.reschedule(demo_booking, start=ist(13, 10), now=NOW)
 
     booking = Booking.objects.get()
     assert booking.sequence == 0
     assert result.manage_token == token
-    assert booking_service.get_by_manage_token(token) == booking
+    assert links.get_by_manage_token(token) == booking
     assert kinds(booking) == ["created"]
     assert callbacks == []
 
@@ -138,31 +139,31 @@ def test_rescheduling_rotates_the_manage_token(book_slot):
     moved = booking_service.reschedule(created.booking, start=ist(14, 10), now=NOW)
 
     assert moved.manage_token != created.manage_token
-    assert booking_service.get_by_manage_token(created.manage_token) is None
-    assert booking_service.get_by_manage_token(moved.manage_token).pk == created.booking.pk
+    assert links.get_by_manage_token(created.manage_token) is None
+    assert links.get_by_manage_token(moved.manage_token).pk == created.booking.pk
 
 
 def test_cancelling_rotates_the_manage_token(book_slot):
     created = book_slot(ist(13, 10))
     booking_service.cancel(created.booking, now=NOW)
-    assert booking_service.get_by_manage_token(created.manage_token) is None
+    assert links.get_by_manage_token(created.manage_token) is None
 
 
 @pytest.mark.parametrize("token", ["", "x" * 40, "0" * 40, "../../etc", "é" * 40, None, "a" * 500])
 def test_unknown_or_malformed_tokens_open_nothing(demo_booking, token):
-    assert booking_service.get_by_manage_token(token) is None
+    assert links.get_by_manage_token(token) is None
 
 
 def test_the_manage_token_is_derived_not_stored(book_slot):
     result = book_slot(ist(13, 10))
     row = Booking.objects.filter(pk=result.booking.pk).values().get()
     assert result.manage_token not in {str(value) for value in row.values()}
-    assert booking_service.manage_token_for(Booking.objects.get()) == result.manage_token
+    assert links.manage_token_for(Booking.objects.get()) == result.manage_token
 
 
 def test_manage_urls_are_absolute_links_to_the_public_pages(book_slot):
     result = book_slot(ist(13, 10))
-    urls = booking_service.manage_urls(result.booking)
+    urls = links.manage_urls(result.booking)
     assert urls == {
         "reschedule": f"http://testserver/booking/manage/{result.manage_token}/reschedule/",
         "cancel": f"http://testserver/booking/manage/{result.manage_token}/cancel/",
@@ -200,7 +201,7 @@ def test_rebook_options_are_near_the_cancelled_time_and_spread_over_days(demo_bo
     """10:00 cancelled: the nearest other time, one two hours on, the same time tomorrow;
     never the cancelled 10:00 itself, never three back-to-back slots of one morning."""
     booking_service.cancel(demo_booking, now=NOW)
-    options = booking_service.rebook_options(demo_booking, now=ist(13, 7))
+    options = offers.rebook_options(demo_booking, now=ist(13, 7))
 
     assert [o.start for o in options] == [ist(13, 9, 30), ist(13, 11, 30), ist(14, 10)]
     assert demo_booking.start not in [o.start for o in options]
@@ -208,7 +209,7 @@ def test_rebook_options_are_near_the_cancelled_time_and_spread_over_days(demo_bo
 
 
 def test_reschedule_options_leave_out_the_current_time_but_offer_its_neighbours(demo_booking):
-    slots = booking_service.reschedule_options(
+    slots = offers.reschedule_options(
         demo_booking, range_start=ist(13, 9), range_end=ist(13, 12), now=NOW
     )
     starts = [slot.start for slot in slots]

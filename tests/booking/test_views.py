@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from tests.booking.conftest import ATTENDEE, NOW, ist
 from wagtail_pmc_booking import booking as booking_service
+from wagtail_pmc_booking import links
 from wagtail_pmc_booking.models import Booking, ZoomMeeting
 
 
@@ -125,7 +126,7 @@ def test_posting_a_slot_reschedules_and_redirects_to_the_new_link(client, create
     assert response.status_code == 302
     booking = Booking.objects.get()
     assert booking.start == ist(14, 11)
-    new_token = booking_service.manage_token_for(booking)
+    new_token = links.manage_token_for(booking)
     assert response["Location"] == url("booking", new_token) + "?changed=rescheduled"
     page = client.get(response["Location"])
     assert "Your booking has been moved" in page.content.decode()
@@ -190,21 +191,21 @@ def test_one_click_rebook_books_the_offered_time_for_the_same_attendee(client, c
     cancelled = client.post(url("cancel", created.manage_token))
     offer = cancelled.context["offers"][0]
 
-    response = client.post(reverse("wagtail_pmc_booking:rebook"), {"offer": offer["offer"]})
+    response = client.post(reverse("wagtail_pmc_booking:rebook"), {"offer": offer.offer})
 
     assert response.status_code == 302
     new = Booking.objects.confirmed().get()
-    assert new.start == offer["slot"].start
+    assert new.start == offer.slot.start
     assert (new.attendee_email, new.attendee_timezone) == (
         ATTENDEE["attendee_email"],
         ATTENDEE["attendee_timezone"],
     )
     assert new.pk != created.booking.pk
-    assert response["Location"].startswith(url("booking", booking_service.manage_token_for(new)))
+    assert response["Location"].startswith(url("booking", links.manage_token_for(new)))
 
 
 def test_a_double_click_on_rebook_makes_one_booking(client, created):
-    offer = client.post(url("cancel", created.manage_token)).context["offers"][0]["offer"]
+    offer = client.post(url("cancel", created.manage_token)).context["offers"][0].offer
     first = client.post(reverse("wagtail_pmc_booking:rebook"), {"offer": offer})
     second = client.post(reverse("wagtail_pmc_booking:rebook"), {"offer": offer})
 
@@ -214,7 +215,7 @@ def test_a_double_click_on_rebook_makes_one_booking(client, created):
 
 def test_a_rebook_link_from_the_email_asks_for_confirmation_first(client, created):
     booking_service.cancel(created.booking, now=NOW)
-    offer = booking_service.rebook_offer(created.booking, ist(14, 10))
+    offer = links.rebook_offer(created.booking, ist(14, 10))
     response = client.get(reverse("wagtail_pmc_booking:rebook"), {"offer": offer})
     assert response.status_code == 200
     assert "Book this time" in response.content.decode()
@@ -223,7 +224,7 @@ def test_a_rebook_link_from_the_email_asks_for_confirmation_first(client, create
 
 def test_a_taken_rebook_time_shows_fresh_options(client, created, book_slot):
     booking_service.cancel(created.booking, now=NOW)
-    offer = booking_service.rebook_offer(created.booking, ist(14, 10))
+    offer = links.rebook_offer(created.booking, ist(14, 10))
     book_slot(ist(14, 10), attendee_email="quick@example.com")
 
     response = client.post(reverse("wagtail_pmc_booking:rebook"), {"offer": offer})
@@ -241,7 +242,7 @@ def test_a_tampered_rebook_offer_gets_the_friendly_404(client, created, offer):
 
 def test_a_rebook_offer_expires_after_a_day(client, created):
     booking_service.cancel(created.booking, now=NOW)
-    offer = booking_service.rebook_offer(created.booking, ist(14, 10))
+    offer = links.rebook_offer(created.booking, ist(14, 10))
     later = time.time() + 25 * 3600
     with mock.patch("time.time", return_value=later):
         response = client.post(reverse("wagtail_pmc_booking:rebook"), {"offer": offer})
@@ -249,7 +250,7 @@ def test_a_rebook_offer_expires_after_a_day(client, created):
 
 
 def test_an_offer_for_a_booking_that_is_still_confirmed_is_refused(client, created):
-    offer = booking_service.rebook_offer(created.booking, ist(14, 10))
+    offer = links.rebook_offer(created.booking, ist(14, 10))
     response = client.post(reverse("wagtail_pmc_booking:rebook"), {"offer": offer})
     assert response.status_code == 404
     assert Booking.objects.count() == 1

@@ -1,10 +1,27 @@
 """Out-of-office days and blocked windows."""
 
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
+
+
+class OutOfOfficeQuerySet(models.QuerySet["OutOfOffice"]):
+    def affecting(
+        self, host_ids: list[int], first_day: date, last_day: date
+    ) -> "OutOfOfficeQuerySet":
+        """Enabled entries of these hosts, or of everyone, that meet the dates (inclusive):
+        the one query both the slot listing and the Zoom lifecycle read."""
+        return self.filter(
+            Q(host_id__in=host_ids) | Q(host__isnull=True),
+            is_enabled=True,
+            start_date__lte=last_day,
+            end_date__gte=first_day,
+        )
 
 
 class OutOfOffice(models.Model):
@@ -29,6 +46,11 @@ class OutOfOffice(models.Model):
         default=True,
         help_text=_("Enabled entries hide slots and skip Zoom meeting creation."),
     )
+
+    # What ``scheduling.OutOfOfficeRule`` is made of, in its order.
+    RULE_FIELDS = ("start_date", "end_date", "start_time", "end_time")
+
+    objects = OutOfOfficeQuerySet.as_manager()
 
     class Meta:
         ordering = ["start_date", "start_time"]

@@ -22,7 +22,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .. import booking as booking_service
+from .. import links, offers
 from ..conf import booking_settings
 from ..models import Booking, Host
 from ..models.bookings import EventKind
@@ -32,6 +32,8 @@ ATTENDEE = "attendee"
 HOST = "host"
 # A reschedule gave the booking to another host: the former host's copy cancels it.
 RELEASED = "released"
+# The attendee's email when the Zoom meeting is made after the booking's own email.
+MEETING_READY = "meeting_ready"
 TEMPLATE_DIR = "wagtail_pmc_booking/emails"
 # C0 and C1 controls, DEL and the Unicode line/paragraph separators: all break headers.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
@@ -105,15 +107,11 @@ def _context(booking, change, audience, host, co_hosts, recipient_tz, now):
         "site_name": getattr(settings, "WAGTAIL_SITE_NAME", ""),
     }
     if audience == ATTENDEE and booking.is_confirmed:
-        context["manage_urls"] = booking_service.manage_urls(booking)
+        context["manage_urls"] = links.manage_urls(booking)
     if audience == ATTENDEE and not booking.is_confirmed:
         context["rebook_options"] = [
-            {
-                "start": slot.start,
-                "end": slot.end,
-                "url": booking_service.rebook_url(booking, slot.start),
-            }
-            for slot in booking_service.rebook_options(booking, now=now)
+            {"start": offer.slot.start, "end": offer.slot.end, "url": offer.url}
+            for offer in offers.rebook_offers(booking, now=now)
         ]
     return context
 
