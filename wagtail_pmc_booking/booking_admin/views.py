@@ -28,7 +28,7 @@ from wagtail.admin.widgets.button import HeaderButton
 from .. import booking as booking_service
 from ..exceptions import BookingCancelled, InvalidBookingRequest
 from ..models import Booking
-from ..zoom.views import can_resync, can_start
+from ..zoom.permissions import RESYNC, START, meeting_policy
 from . import display
 from .permissions import VISIBLE, visible_bookings
 
@@ -150,8 +150,9 @@ class InspectView(generic.InspectView):
         context = super().get_context_data(**kwargs)
         booking, user = self.object, self.request.user
         meeting = display.meeting_of(booking)
+        zoom_policy = meeting_policy()
         can_start_meeting = (
-            can_start(user)
+            zoom_policy.user_has_permission(user, START)
             and meeting is not None
             and meeting.state == "synced"
             and meeting.zoom_meeting_id is not None
@@ -162,7 +163,11 @@ class InspectView(generic.InspectView):
             co_hosts=list(booking.co_hosts.all()),
             events=booking.events.all(),
             cancel_url=self.cancel_url,
-            resync_url=zoom_admin_url("resync", booking) if can_resync(user) else "",
+            resync_url=(
+                zoom_admin_url("resync", booking)
+                if zoom_policy.user_has_permission(user, RESYNC)
+                else ""
+            ),
             start_meeting_url=zoom_admin_url("start", booking) if can_start_meeting else "",
             here=self.request.get_full_path(),
         )

@@ -29,10 +29,9 @@ from ..models.meetings import MeetingState
 from . import meetings
 from .client import get_client
 from .errors import ZoomError
+from .permissions import RESYNC, START, VIEW, meeting_policy
 
 PER_PAGE = 50
-CHANGE_PERMISSION = "wagtail_pmc_booking.change_zoommeeting"
-VIEW_PERMISSIONS = ("wagtail_pmc_booking.view_zoommeeting", CHANGE_PERMISSION)
 
 # Listing filters: "attention" is what an admin must look at (owed, failed, or erroring).
 FILTERS = {
@@ -44,19 +43,6 @@ FILTERS = {
     "synced": (gettext_lazy("Synced"), Q(state=MeetingState.SYNCED)),
     "all": (gettext_lazy("All"), Q()),
 }
-
-
-def can_view(user):
-    return user.is_active and any(user.has_perm(p) for p in VIEW_PERMISSIONS)
-
-
-def can_resync(user):
-    return user.is_active and user.has_perm(CHANGE_PERMISSION)
-
-
-def can_start(user):
-    """Starting a meeting makes you its host: staff only."""
-    return user.is_active and (user.is_staff or user.is_superuser)
 
 
 def _back(request, fallback):
@@ -77,7 +63,7 @@ class MeetingsIndexView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "media"
 
     def dispatch(self, request, *args, **kwargs):
-        if not can_view(request.user):
+        if not meeting_policy().user_has_any_permission(request.user, VIEW):
             return permission_denied(request)
         return super().dispatch(request, *args, **kwargs)
 
@@ -97,13 +83,13 @@ class MeetingsIndexView(WagtailAdminTemplateMixin, TemplateView):
             .order_by("booking__start", "pk")
         )
         page = Paginator(rows, PER_PAGE).get_page(self.request.GET.get("p"))
-        user = self.request.user
+        user, policy = self.request.user, meeting_policy()
         context.update(
             page=page,
             filters=[(key, label) for key, (label, _q) in FILTERS.items()],
             current_filter=self.current_filter,
-            can_resync=can_resync(user),
-            can_start=can_start(user),
+            can_resync=policy.user_has_permission(user, RESYNC),
+            can_start=policy.user_has_permission(user, START),
             sandbox_backend=get_client().is_sandbox,
             credentials_rejected=meetings.credentials_rejected(),
             here=self.request.get_full_path(),
@@ -115,7 +101,7 @@ class MeetingsIndexView(WagtailAdminTemplateMixin, TemplateView):
 @require_POST
 def resync(request, booking_id):
     """One attempt now, whatever the retry time; queued again if Zoom still fails."""
-    if not can_resync(request.user):
+    if not meeting_policy().user_has_permission(request.user, RESYNC):
         return permission_denied(request)
     booking = get_object_or_404(Booking, public_id=booking_id)
     outcome = meetings.resync_now(booking)
@@ -154,7 +140,7 @@ def outcome_label(action):
 @never_cache
 def start_meeting(request, booking_id):
     """Redirect a staff member to a start link Zoom makes right now (it expires soon)."""
-    if not can_start(request.user):
+    if not meeting_policy().user_has_permission(request.user, START):
         return permission_denied(request)
     record = (
         ZoomMeeting.objects.select_related("booking")
@@ -180,7 +166,7 @@ def start_meeting(request, booking_id):
 
 class ZoomMenuItem(MenuItem):
     def is_shown(self, request):
-        return can_view(request.user)
+        return bool(meeting_policy().user_has_any_permission(request.user, VIEW))
 
 
 class ZoomMeetingsViewSet(ViewSet):
