@@ -8,6 +8,7 @@ from django.core import mail
 
 from tests.booking_admin.conftest import cancel_url, index_url, inspect_url
 from wagtail_pmc_booking import booking as booking_service
+from wagtail_pmc_booking.exceptions import BookingBusy, InvalidBookingRequest
 from wagtail_pmc_booking.models import Booking
 
 
@@ -94,6 +95,31 @@ def test_a_reason_longer_than_allowed_is_refused_with_the_form(cancel_as_admin, 
 
     assert response.status_code == 200
     assert "reason" in response.context["form"].errors
+    assert status_of(booking) == "confirmed"
+
+
+def test_a_busy_database_is_explained_on_the_form(cancel_as_admin, booking, monkeypatch):
+    def busy(*args, **kwargs):
+        raise BookingBusy()
+
+    monkeypatch.setattr(booking_service, "cancel", busy)
+
+    response = cancel_as_admin(booking, reason="Host is ill")
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [BookingBusy.default_message]
+    assert status_of(booking) == "confirmed"
+
+
+def test_a_refused_field_is_marked_on_the_form(cancel_as_admin, booking, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise InvalidBookingRequest(fields={"reason": ["Not that."], "elsewhere": ["Nor this."]})
+
+    monkeypatch.setattr(booking_service, "cancel", refuse)
+
+    form = cancel_as_admin(booking, reason="Host is ill").context["form"]
+
+    assert form.errors == {"reason": ["Not that."], "__all__": ["Nor this."]}
     assert status_of(booking) == "confirmed"
 
 

@@ -26,7 +26,7 @@ from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.admin.widgets.button import HeaderButton
 
 from .. import booking as booking_service
-from ..exceptions import BookingCancelled, InvalidBookingRequest
+from ..exceptions import BookingCancelled, BookingError, add_to_form
 from ..models import Booking
 from ..zoom.permissions import RESYNC, START, meeting_policy
 from . import display
@@ -252,12 +252,8 @@ class CancelView(PermissionCheckedMixin, generic.WagtailAdminTemplateMixin, Form
             )
         except BookingCancelled:
             return self.already_cancelled()
-        except InvalidBookingRequest as exc:
-            for field, errors in exc.fields.items():
-                form.add_error(field if field in form.fields else None, errors)
-            return self.form_invalid(form)
-        except booking_service.BookingBusy as exc:
-            form.add_error(None, exc.message)
+        except BookingError as exc:  # e.g. a reason too long, or the database busy
+            add_to_form(form, exc)
             return self.form_invalid(form)
         messages.success(
             self.request,
