@@ -43,8 +43,13 @@ test-postgres: $(STAMP) chromium
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} \
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} $(PY) -m pytest $(PYTEST_ARGS)
 
-lint: $(STAMP)
+# Style, formatting, types (mypy strict on the typed core, see pyproject.toml), the import
+# contracts of docs/architecture.md, migrations in step with models, and the widget's JS.
+lint: $(STAMP) lint-js
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 	$(MANAGE) makemigrations --check --dry-run
 
 benchmarks: $(STAMP)

@@ -44,3 +44,15 @@ def product_demo(seed_host):
     return factories.make_meeting_type(
         hosts=[seed_host], name="Product Demo", slug="product-demo", assignment="round_robin"
     )
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run a booking change and its after-commit work (the signal's receivers: Zoom,
+    emails) as a request's commit would."""
+
+    def committed(change, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return change(*args, **kwargs)
+
+    return committed

@@ -1,10 +1,12 @@
 """Fixtures of the booking lifecycle: a fixed clock, attendees, pools of hosts."""
 
 from datetime import UTC, datetime, time
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 from huey.contrib.djhuey import HUEY
 
 from tests import factories
@@ -94,11 +96,18 @@ def mail_server_down(settings):
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Call a service function and run its after-commit work (signal, emails) as a commit would."""
+def frozen_now():
+    """Pages ask for ``timezone.now()``; pin it to the fixed clock of these tests."""
+    with mock.patch("django.utils.timezone.now", return_value=NOW):
+        yield
 
-    def committed(function, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return function(*args, **kwargs)
 
-    return committed
+@pytest.fixture
+def created(book_slot):
+    """A booking on Monday 13 April 10:00 Kolkata, with its manage token."""
+    return book_slot(ist(13, 10))
+
+
+def url(name, token):
+    """One of the attendee's manage pages: booking, reschedule, cancel or invite."""
+    return reverse(f"wagtail_pmc_booking:manage_{name}", args=[token])

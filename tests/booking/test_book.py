@@ -6,9 +6,8 @@ import pytest
 
 from tests import factories
 from tests.booking.conftest import ATTENDEE, IST, NOW, ist
-from wagtail_pmc_booking import availability
+from wagtail_pmc_booking import availability, links
 from wagtail_pmc_booking import booking as booking_service
-from wagtail_pmc_booking import links
 from wagtail_pmc_booking.exceptions import InvalidBookingRequest, SlotUnavailable
 from wagtail_pmc_booking.models import Booking, OutOfOffice
 from wagtail_pmc_booking.tokens import manage_token_lookup_hash

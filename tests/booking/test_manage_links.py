@@ -15,33 +15,18 @@ from django.test import Client
 from django.urls import reverse
 from wagtail.models import Page, Site
 
-from tests.booking.conftest import ATTENDEE, NOW, ist
+from tests.booking.conftest import ATTENDEE, NOW, ist, url
 from wagtail_pmc_booking import booking as booking_service
 from wagtail_pmc_booking import links
 from wagtail_pmc_booking.exceptions import BookingChanged, InvalidBookingRequest
 from wagtail_pmc_booking.models import Booking, BookingPage
 
-
-@pytest.fixture(autouse=True)
-def frozen_now():
-    with mock.patch("django.utils.timezone.now", return_value=NOW):
-        yield
-
-
-@pytest.fixture
-def created(book_slot):
-    return book_slot(ist(13, 10))
-
-
-def url(name, token):
-    return reverse(f"wagtail_pmc_booking:manage_{name}", args=[token])
+pytestmark = pytest.mark.usefixtures("frozen_now")
 
 
 def widget_of(response):
     """The attendee widget's JSON config on a page."""
-    match = re.search(
-        r'<script type="application/json">(.+?)</script>', response.content.decode()
-    )
+    match = re.search(r'<script type="application/json">(.+?)</script>', response.content.decode())
     assert match, "the page mounts no widget"
     return json.loads(match.group(1))
 

@@ -9,26 +9,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.booking.conftest import ATTENDEE, NOW, ist
+from tests.booking.conftest import ATTENDEE, NOW, ist, url
 from wagtail_pmc_booking import booking as booking_service
 from wagtail_pmc_booking import links
 from wagtail_pmc_booking.models import Booking, ZoomMeeting
 
-
-@pytest.fixture(autouse=True)
-def frozen_now():
-    """The pages ask for ``timezone.now()``; pin it to the fixed clock of these tests."""
-    with mock.patch("django.utils.timezone.now", return_value=NOW):
-        yield
-
-
-@pytest.fixture
-def created(book_slot):
-    return book_slot(ist(13, 10))
-
-
-def url(name, token):
-    return reverse(f"wagtail_pmc_booking:manage_{name}", args=[token])
+pytestmark = pytest.mark.usefixtures("frozen_now")
 
 
 def starts_offered(response):

@@ -52,9 +52,7 @@ def test_days_are_the_attendees_local_days():
     cancelled = local(14, 9, 0)
     late_utc = datetime(2026, 4, 13, 23, 30, tzinfo=UTC)  # 05:00 on the 14th in Kolkata
     next_day = local(15, 9, 0)
-    assert spread_offers([next_day, late_utc], around=cancelled, tz=KOLKATA, count=1) == [
-        late_utc
-    ]
+    assert spread_offers([next_day, late_utc], around=cancelled, tz=KOLKATA, count=1) == [late_utc]
 
 
 def test_nothing_to_offer():

@@ -135,4 +135,3 @@ class IntervalIndex:
             return False
         index = bisect_right(self.ends, start)
         return index < len(self.ends) and self.starts[index] < end
-

@@ -102,9 +102,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  Hosts: {', '.join(h.name for h in hosts)}")
         self.stdout.write("  Meeting type: product-demo (round robin, 15/30/45/60 min)")
         self.stdout.write("  Pages: / (calendar and host blocks), /book-a-demo/ (booking page)")
-        self.stdout.write(
-            f"  Admin: {absolute_url('/admin/')}  user: admin  password: {password}"
-        )
+        self.stdout.write(f"  Admin: {absolute_url('/admin/')}  user: admin  password: {password}")
         self.stdout.write(
             f"  Host owner (edits only Asha's hours): user: asha  password: {password}"
         )
