@@ -8,17 +8,21 @@ bookings a test key makes are sandbox bookings for life (``Client.sandbox``).
 """
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any, cast
 
 from django.db import DatabaseError
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 
+from ..changes import Actor
 from ..models import ApiKey
-from ..models.api_keys import KeyMode
+from ..models.api_keys import KeyMode, Scope
 from ..tokens import hashes_match
 from . import ratelimit
 from .errors import Forbidden, Unauthorized
@@ -38,7 +42,7 @@ class Client:
     api_key: ApiKey | None = None
 
     @property
-    def is_anonymous(self):
+    def is_anonymous(self) -> bool:
         return self.api_key is None
 
     @property
@@ -47,14 +51,25 @@ class Client:
         return self.api_key is not None and self.api_key.mode == KeyMode.TEST
 
     @property
-    def actor(self):
+    def actor(self) -> Actor | str:
         """How the audit trail names this caller."""
         if self.api_key is None:
-            return "attendee"
+            return Actor.ATTENDEE
         return f"api:{self.api_key.display_prefix}"
 
 
-def find_key(plaintext):
+class ApiRequest(HttpRequest):
+    """What an operation of this API is called with: Django's request after ninja's auth.
+
+    For annotations only: ninja sets ``auth`` (the ``Client``), and ``authenticate`` /
+    ``Anonymous`` set ``pmc_api_key``, which the Zoom integration reads.
+    """
+
+    auth: Client
+    pmc_api_key: ApiKey | None
+
+
+def find_key(plaintext: str) -> ApiKey | None:
     """The live key for ``plaintext``, or None; revoked keys are refused at once."""
     if not plaintext.startswith(KEY_PREFIXES) or len(plaintext) > MAX_KEY_LENGTH:
         return None
@@ -65,7 +80,7 @@ def find_key(plaintext):
     return key
 
 
-def touch(key, now=None):
+def touch(key: ApiKey, now: datetime | None = None) -> None:
     """Record use, writing only when the stored time is older than the resolution."""
     now = now or timezone.now()
     if key.last_used_at and now - key.last_used_at < LAST_USED_RESOLUTION:
@@ -86,11 +101,11 @@ class ApiKeyAuth(HttpBearer):
     present but wrong is refused at once.
     """
 
-    def __init__(self, scope=None):
+    def __init__(self, scope: Scope | None = None) -> None:
         self.scope = scope
         super().__init__()
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> Client | None:
         header = request.headers.get(self.header)
         if not header:
             return None
@@ -99,7 +114,7 @@ class ApiKeyAuth(HttpBearer):
             raise Unauthorized(_("Send the API key as “Authorization: Bearer <key>”."))
         return self.authenticate(request, token.strip())
 
-    def authenticate(self, request, token):
+    def authenticate(self, request: HttpRequest, token: str) -> Client:
         key = find_key(token)
         if key is None:
             ratelimit.check_public(request)
@@ -110,23 +125,28 @@ class ApiKeyAuth(HttpBearer):
             )
         ratelimit.check_key(key)
         touch(key)
-        request.pmc_api_key = key
+        mark_key(request, key)
         return Client(api_key=key)
 
 
 class Anonymous:
     """The fallback on public operations: anyone, limited per client IP."""
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> Client:
         ratelimit.check_public(request)
-        request.pmc_api_key = None
+        mark_key(request, None)
         return Client()
 
 
-def public(scope=None):
+def mark_key(request: HttpRequest, key: ApiKey | None) -> None:
+    """Leave the key on the request (``ApiRequest.pmc_api_key``) for the Zoom integration."""
+    cast(ApiRequest, request).pmc_api_key = key
+
+
+def public(scope: Scope | None = None) -> list[Callable[[HttpRequest], Client | None]]:
     """Auth for an operation anyone may call, and key holders with ``scope`` too."""
     return [ApiKeyAuth(scope), Anonymous()]
 
 
 # OpenAPI: on public operations the bearer key is optional ("{}" = no security).
-OPTIONAL_KEY = {"security": [{}]}
+OPTIONAL_KEY: dict[str, Any] = {"security": [{}]}

@@ -8,10 +8,14 @@ layer (unknown path, wrong method).
 
 import functools
 import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, ClassVar
 
-from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -19,27 +23,30 @@ from ..exceptions import BookingError
 
 logger = logging.getLogger("django.request")
 
-# Status of each domain error code; anything else a domain error says is a bad request.
-BOOKING_ERROR_STATUS = {
-    "invalid_request": 400,
-    "not_found": 404,
-    "slot_unavailable": 409,
-    "booking_cancelled": 409,
-    "booking_changed": 409,
-    "busy": 503,
-}
-# Domain field names -> the request's field paths.
+# A message as it is raised: plain text or lazily translated.
+Message = str | Promise
+# Field path -> its messages.
+Fields = Mapping[str, Sequence[Message]]
+View = Callable[..., HttpResponse]
+
+# Domain field names -> the request's field paths (a domain error's code and status are
+# its own: ``exceptions.BookingError``).
 BOOKING_FIELD_PATHS = {
     "meeting_type": "meetingType",
     "attendee_name": "attendee.name",
     "attendee_email": "attendee.email",
     "attendee_timezone": "attendee.timezone",
 }
-HTTP_ERROR_CODES = {401: "unauthorized", 403: "forbidden", 404: "not_found", 429: "rate_limited"}
+HTTP_ERROR_CODES: dict[int, str] = {
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    429: "rate_limited",
+}
 
 # Translatable messages for the validation errors clients hit most; others keep
 # pydantic's English text.
-VALIDATION_MESSAGES = {
+VALIDATION_MESSAGES: dict[str, Promise] = {
     "missing": gettext_lazy("This field is required."),
     "string_type": gettext_lazy("Enter a string."),
     "int_type": gettext_lazy("Enter a whole number."),
@@ -60,14 +67,20 @@ VALIDATION_MESSAGES = {
 class ApiError(Exception):
     """An answer decided by the API layer itself (auth, limits, lookups)."""
 
-    status = 400
-    code = "invalid_request"
-    default_message = gettext_lazy("The request is not valid.")
+    status: ClassVar[int] = 400
+    code: ClassVar[str] = "invalid_request"
+    default_message: ClassVar[Message] = gettext_lazy("The request is not valid.")
 
-    def __init__(self, message=None, *, fields=None, headers=None):
+    def __init__(
+        self,
+        message: Message | None = None,
+        *,
+        fields: Fields | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
         self.message = str(message or self.default_message)
-        self.fields = fields or {}
-        self.headers = headers or {}
+        self.fields: Fields = fields or {}
+        self.headers: Mapping[str, str] = headers or {}
         super().__init__(self.message)
 
 
@@ -76,9 +89,8 @@ class Unauthorized(ApiError):
     code = "unauthorized"
     default_message = gettext_lazy("Send an API key as “Authorization: Bearer <key>”.")
 
-    def __init__(self, message=None, **kwargs):
-        kwargs.setdefault("headers", {"WWW-Authenticate": 'Bearer realm="pmc_booking"'})
-        super().__init__(message, **kwargs)
+    def __init__(self, message: Message | None = None) -> None:
+        super().__init__(message, headers={"WWW-Authenticate": 'Bearer realm="pmc_booking"'})
 
 
 class Forbidden(ApiError):
@@ -103,7 +115,7 @@ class RateLimited(ApiError):
     code = "rate_limited"
     default_message = gettext_lazy("Too many requests. Try again later.")
 
-    def __init__(self, retry_after):
+    def __init__(self, retry_after: int) -> None:
         super().__init__(headers={"Retry-After": str(retry_after)})
         self.retry_after = retry_after
 
@@ -112,21 +124,29 @@ class BodyNotAnObject(ValueError):
     """Raised by the parser; ninja turns it into a 400 that names it as the cause."""
 
 
-def envelope(code, message, fields=None):
-    error = {"code": code, "message": str(message)}
+def envelope(code: str, message: Message, fields: Fields | None = None) -> dict[str, Any]:
+    """The error answer's JSON."""
+    error: dict[str, Any] = {"code": code, "message": str(message)}
     if fields:
         error["fields"] = {name: [str(m) for m in messages] for name, messages in fields.items()}
     return {"status": "error", "error": error}
 
 
-def error_response(status, code, message, *, fields=None, headers=None):
+def error_response(
+    status: int,
+    code: str,
+    message: Message,
+    *,
+    fields: Fields | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> JsonResponse:
     response = JsonResponse(envelope(code, message, fields), status=status)
     for name, value in (headers or {}).items():
         response[name] = value
     return response
 
 
-def field_path(loc):
+def field_path(loc: Iterable[str | int]) -> str:
     """``("body", "payload", "attendee", "email")`` -> ``"attendee.email"`` (camelCase aliases).
 
     The first item is where the value came from; for a body it is followed by the name
@@ -149,16 +169,18 @@ PATTERN_MESSAGES = {
 }
 
 
-def validation_message(error, path=""):
-    if error.get("type") == "value_error" and "error" in error.get("ctx", {}):
+def validation_message(error: Mapping[str, Any], path: str = "") -> str:
+    """One pydantic error (its JSON-like dict) as the client is told it."""
+    kind = error.get("type", "")
+    if kind == "value_error" and "error" in error.get("ctx", {}):
         return str(error["ctx"]["error"])
-    if error.get("type") in SHAPE_ERRORS and path in PATTERN_MESSAGES:
+    if kind in SHAPE_ERRORS and path in PATTERN_MESSAGES:
         return str(PATTERN_MESSAGES[path])
-    return str(VALIDATION_MESSAGES.get(error.get("type"), error.get("msg", "")))
+    return str(VALIDATION_MESSAGES.get(kind, error.get("msg", "")))
 
 
-def validation_fields(errors):
-    fields = {}
+def validation_fields(errors: Iterable[Mapping[str, Any]]) -> dict[str, list[str]]:
+    fields: dict[str, list[str]] = {}
     for error in errors:
         path = field_path(error.get("loc", ()))
         fields.setdefault(path, []).append(validation_message(error, path))
@@ -168,18 +190,18 @@ def validation_fields(errors):
 # == Handlers ==
 
 
-def on_api_error(request, exc):
+def on_api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
     return error_response(exc.status, exc.code, exc.message, fields=exc.fields, headers=exc.headers)
 
 
-def on_booking_error(request, exc):
-    status = BOOKING_ERROR_STATUS.get(exc.code, 400)
-    headers = {"Retry-After": "1"} if status == 503 else None
+def on_booking_error(request: HttpRequest, exc: BookingError) -> HttpResponse:
+    """A domain error answers its own ``status`` and ``code`` (``exceptions``)."""
+    headers = {"Retry-After": "1"} if exc.status == 503 else None
     fields = {BOOKING_FIELD_PATHS.get(name, name): msgs for name, msgs in exc.fields.items()}
-    return error_response(status, exc.code, exc.message, fields=fields, headers=headers)
+    return error_response(exc.status, exc.code, exc.message, fields=fields, headers=headers)
 
 
-def on_validation_error(request, exc):
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     return error_response(
         422,
         "invalid_request",
@@ -188,11 +210,11 @@ def on_validation_error(request, exc):
     )
 
 
-def on_authentication_error(request, exc):
+def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return on_api_error(request, Unauthorized())
 
 
-def on_http_error(request, exc):
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     """Errors ninja raises itself; a 400 caused by another exception is an unreadable body."""
     code = HTTP_ERROR_CODES.get(exc.status_code, "invalid_request")
     if isinstance(exc.__cause__, BodyNotAnObject):
@@ -200,15 +222,15 @@ def on_http_error(request, exc):
     elif exc.status_code == 400 and exc.__cause__ is not None:
         message = _("The request body is not valid JSON.")
     else:
-        message = exc.message
+        message = str(exc.message)
     return error_response(exc.status_code, code, message)
 
 
-def on_not_found(request, exc):
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return on_api_error(request, NotFound())
 
 
-def on_unexpected(request, exc):
+def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     """A bug, not bad input: logged like Django logs a 500, answered in the envelope."""
     logger.error(
         "Internal Server Error: %s",
@@ -219,7 +241,7 @@ def on_unexpected(request, exc):
     return error_response(500, "server_error", _("Something went wrong on our side."))
 
 
-def install(api):
+def install(api: NinjaAPI) -> None:
     """Register every handler on ``api``; ninja picks the most specific class."""
     api.add_exception_handler(Exception, on_unexpected)
     api.add_exception_handler(ApiError, on_api_error)
@@ -233,15 +255,15 @@ def install(api):
 # == The URL layer, outside ninja's operations ==
 
 
-def not_found_view(request, *args, **kwargs):
+def not_found_view(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
     return on_api_error(request, NotFound(_("There is no such API endpoint.")))
 
 
-def with_envelope(view):
+def with_envelope(view: View) -> View:
     """Wrap a ninja path view so a wrong method answers 405 in the envelope."""
 
     @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         response = view(request, *args, **kwargs)
         if isinstance(response, HttpResponseNotAllowed):
             return error_response(

@@ -18,13 +18,13 @@ from typing import Annotated
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from ninja import Header
+from ninja import Header, Schema
 from pydantic import Field, StrictStr, WithJsonSchema
 
 from .. import booking as booking_service
 from .. import links
 from ..exceptions import BookingBusy, BookingError
-from ..models import ApiKey
+from ..models import ApiKey, Booking
 from ..models.api_keys import IdempotencyKey
 from ..tokens import hashes_match
 from .errors import ApiError
@@ -59,7 +59,7 @@ class IdempotencyConflict(ApiError):
     status = 422
     default_message = gettext_lazy("This Idempotency-Key was used with another request body.")
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(
             fields={HEADER: [_("Use a new key for a different request.")]},
         )
@@ -72,13 +72,13 @@ def needs_api_key() -> ApiError:
     )
 
 
-def request_hash(payload) -> str:
+def request_hash(payload: Schema) -> str:
     """The parsed body, canonically serialised: what "the same body" means."""
     canonical = json.dumps(payload.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def remembered(api_key: ApiKey, key: str, digest: str):
+def remembered(api_key: ApiKey, key: str, digest: str) -> Booking | None:
     """The booking ``key`` made within the TTL, or None; another body is a conflict."""
     row = (
         IdempotencyKey.objects.select_related("booking")
@@ -92,13 +92,13 @@ def remembered(api_key: ApiKey, key: str, digest: str):
     return row.booking
 
 
-def replay(booking) -> tuple[booking_service.BookingResult, bool]:
+def replay(booking: Booking) -> tuple[booking_service.BookingResult, bool]:
     """The earlier booking, with its current manage token: the key holder made it."""
     return booking_service.BookingResult(booking, links.manage_token_for(booking)), True
 
 
 def book_once(
-    api_key: ApiKey, key: str, payload, book: Callable[[], booking_service.BookingResult]
+    api_key: ApiKey, key: str, payload: Schema, book: Callable[[], booking_service.BookingResult]
 ) -> tuple[booking_service.BookingResult, bool]:
     """``(result, replayed)``: ``book()`` once per key, or the booking it made before."""
     digest = request_hash(payload)

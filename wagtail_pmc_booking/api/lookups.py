@@ -7,14 +7,15 @@ from django.utils.translation import gettext as _
 from .. import links
 from ..availability import meeting_type_hosts
 from ..exceptions import BookingCancelled, InvalidBookingRequest
-from ..models import Booking, MeetingType
+from ..models import Booking, Host, MeetingType
 from ..models.bookings import BookingStatus
+from .auth import ApiRequest
 from .errors import NotFound, Unauthorized
 
 PUBLIC_ID_RE = re.compile(r"bk_[a-z2-7]{12,29}")
 
 
-def meeting_type(slug):
+def meeting_type(slug: str) -> MeetingType:
     """An active meeting type; inactive ones are as unknown to clients as missing ones."""
     found = MeetingType.objects.filter(slug=slug, is_active=True).first()
     if found is None:
@@ -22,7 +23,7 @@ def meeting_type(slug):
     return found
 
 
-def pool_host(meeting_type, slug):
+def pool_host(meeting_type: MeetingType, slug: str) -> Host:
     """One active host of ``meeting_type`` by slug; any other slug is a bad ``host``."""
     for host in meeting_type_hosts(meeting_type):
         if host.slug == slug:
@@ -46,7 +47,9 @@ def booking_by_id(booking_id: str, *, sandbox: bool | None = None) -> Booking:
     return found
 
 
-def booking_for(request, booking_id, token, *, changing=False):
+def booking_for(
+    request: ApiRequest, booking_id: str, token: str | None, *, changing: bool = False
+) -> Booking:
     """The booking a key holder names, or the one the manage token opens.
 
     A key sees only bookings of its own kind (test keys sandbox ones, live keys live

@@ -1,14 +1,26 @@
 """Domain objects -> response schemas. What a client may see is decided here, and only here."""
 
-import zoneinfo
+from datetime import datetime, tzinfo
+from typing import Literal
 
-from ..models import ZoomMeeting
+from ..models import Booking, ZoomMeeting
+from ..models.bookings import BookingStatus
 from ..models.meetings import MeetingState
+from ..offers import RebookOffer
+from ..scheduling import Slot
 from . import schemas
+
+MeetingStatus = Literal["created", "pending", "skipped", "deleted"]
+Status = Literal["confirmed", "cancelled"]
+
+BOOKING_STATUS: dict[str, Status] = {
+    BookingStatus.CONFIRMED: "confirmed",
+    BookingStatus.CANCELLED: "cancelled",
+}
 
 # The meeting record's actual state as the API names it; "pending" covers every state
 # in which a create is still owed, including queued retries after failures.
-MEETING_STATUS = {
+MEETING_STATUS: dict[str, MeetingStatus] = {
     MeetingState.SYNCED: "created",
     MeetingState.PENDING: "pending",
     MeetingState.FAILED: "pending",
@@ -17,20 +29,20 @@ MEETING_STATUS = {
 }
 
 
-def meeting_record(booking):
+def meeting_record(booking: Booking) -> ZoomMeeting | None:
     try:
         return booking.meeting
     except ZoomMeeting.DoesNotExist:
         return None
 
 
-def meeting_out(booking):
+def meeting_out(booking: Booking) -> schemas.MeetingOut:
     """Join URL and passcode once created; never a start URL or host key."""
     record = meeting_record(booking)
     if record is None:
-        status = "pending" if booking.meeting_type.zoom_enabled else "skipped"
+        owed: MeetingStatus = "pending" if booking.meeting_type.zoom_enabled else "skipped"
         return schemas.MeetingOut(
-            provider="zoom", status=status, meeting_id=None, meeting_url=None, passcode=None
+            provider="zoom", status=owed, meeting_id=None, meeting_url=None, passcode=None
         )
     status = MEETING_STATUS.get(record.state, "pending")
     created = status == "created"
@@ -43,60 +55,54 @@ def meeting_out(booking):
     )
 
 
-def booking_fields(booking, urls):
-    return {
-        "booking_id": booking.public_id,
-        "status": booking.status,
-        "meeting_type": booking.meeting_type.slug,
-        "start": booking.start,
-        "end": booking.end,
-        "duration": booking.duration_minutes,
-        "timezone": booking.attendee_timezone,
-        "attendee": schemas.AttendeeOut(
+def booking_out(booking: Booking, urls: dict[str, str]) -> schemas.BookingOut:
+    """``urls`` is ``links.manage_urls(booking)``: the links carry the manage token."""
+    return schemas.BookingOut(
+        booking_id=booking.public_id,
+        status=BOOKING_STATUS[booking.status],
+        meeting_type=booking.meeting_type.slug,
+        start=booking.start,
+        end=booking.end,
+        duration=booking.duration_minutes,
+        timezone=booking.attendee_timezone,
+        attendee=schemas.AttendeeOut(
             name=booking.attendee_name,
             email=booking.attendee_email,
             timezone=booking.attendee_timezone,
         ),
-        "host": schemas.HostOut(name=booking.host.name, slug=booking.host.slug),
-        "meeting": meeting_out(booking),
-        "reschedule_url": urls["reschedule"],
-        "cancel_url": urls["cancel"],
-    }
+        host=schemas.HostOut(name=booking.host.name, slug=booking.host.slug),
+        meeting=meeting_out(booking),
+        reschedule_url=urls["reschedule"],
+        cancel_url=urls["cancel"],
+    )
 
 
-def booking_out(booking, urls):
-    """``urls`` is ``booking.manage_urls(booking)``: the links carry the manage token."""
-    return schemas.BookingOut(**booking_fields(booking, urls))
+def booking_created_out(
+    booking: Booking, urls: dict[str, str], manage_token: str
+) -> schemas.BookingCreatedOut:
+    """The answer to a new booking: ``booking_out`` plus the manage token, shown only here."""
+    return schemas.BookingCreatedOut(**dict(booking_out(booking, urls)), manage_token=manage_token)
 
 
-def booking_created_out(booking, urls, manage_token):
-    return schemas.BookingCreatedOut(**booking_fields(booking, urls), manage_token=manage_token)
-
-
-def in_zone(slot, tz):
+def in_zone(slot: Slot, tz: tzinfo) -> tuple[datetime, datetime]:
     """A slot's start and end in the attendee's zone, so the offsets are theirs."""
-    zone = zoneinfo.ZoneInfo(tz) if isinstance(tz, str) else tz
-    return slot.start.astimezone(zone), slot.end.astimezone(zone)
+    return slot.start.astimezone(tz), slot.end.astimezone(tz)
 
 
-def slot_out(slot, tz):
-    start, end = in_zone(slot, tz)
-    return schemas.SlotOut(start=start, end=end)
-
-
-def rebook_option_out(offer, tz):
-    """A rebook offer: the slot and the signed page that books it (as in the email)."""
+def rebook_option_out(offer: RebookOffer, tz: tzinfo) -> schemas.RebookOptionOut:
+    """A rebook offer (``offers.rebook_offers``): its slot and the signed page that books it,
+    the same link as in the email."""
     start, end = in_zone(offer.slot, tz)
     return schemas.RebookOptionOut(start=start, end=end, rebook_url=offer.url)
 
 
-def iso(instant):
+def iso(instant: datetime) -> str:
     """ISO 8601 with the offset, ``Z`` for UTC, as the contract writes instants."""
     text = instant.isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-def slot_json(slot, tz):
+def slot_json(slot: Slot, tz: tzinfo) -> dict[str, str]:
     """A slot as plain JSON-ready data in the attendee zone, for answers with many slots."""
     start, end = in_zone(slot, tz)
     return {"start": iso(start), "end": iso(end)}

@@ -13,13 +13,15 @@ import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.http import HttpRequest
 
 from ..conf import booking_settings
+from ..models import ApiKey
 from .errors import RateLimited
 
 logger = logging.getLogger(__name__)
 CACHE_PREFIX = "pmc-booking-api:rl"
-PERIODS = {
+PERIODS: dict[str, int] = {
     "s": 1,
     "second": 1,
     "m": 60,
@@ -37,7 +39,7 @@ class Rate:
     seconds: int
 
 
-def parse_rate(text):
+def parse_rate(text: str | None) -> Rate | None:
     """``"60/minute"`` -> ``Rate(60, 60)``; ``None`` or ``""`` means no limit."""
     if not text:
         return None
@@ -48,7 +50,7 @@ def parse_rate(text):
         raise ValueError(f"Invalid rate {text!r}; use e.g. '60/minute'.") from exc
 
 
-def hit(bucket, rate, *, now=None):
+def hit(bucket: str, rate: Rate | None, *, now: float | None = None) -> None:
     """Count one request in ``bucket``; raise ``RateLimited`` when it is over ``rate``."""
     if rate is None:
         return
@@ -65,7 +67,7 @@ def hit(bucket, rate, *, now=None):
         raise RateLimited(retry_after)
 
 
-def count_in(key, rate):
+def count_in(key: str, rate: Rate) -> int:
     cache.add(key, 0, timeout=rate.seconds + 1)
     try:
         return cache.incr(key)
@@ -74,9 +76,9 @@ def count_in(key, rate):
         return 1
 
 
-def client_ip(request):
+def client_ip(request: HttpRequest) -> str:
     """REMOTE_ADDR, or what the outermost trusted proxy saw when proxies are trusted."""
-    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+    remote: str = request.META.get("REMOTE_ADDR", "") or "unknown"
     proxies = booking_settings.API_TRUSTED_PROXY_COUNT
     forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
     forwarded = [a for a in forwarded if a]
@@ -89,9 +91,9 @@ def client_ip(request):
         return remote
 
 
-def check_public(request):
+def check_public(request: HttpRequest) -> None:
     hit(f"ip:{client_ip(request)}", parse_rate(booking_settings.API_RATE_LIMIT_PUBLIC))
 
 
-def check_key(api_key):
+def check_key(api_key: ApiKey) -> None:
     hit(f"key:{api_key.pk}", parse_rate(booking_settings.API_RATE_LIMIT_KEY))

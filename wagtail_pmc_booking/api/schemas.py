@@ -13,7 +13,7 @@ its shape (only for the state of things: a taken slot, an unknown meeting type).
 
 import re
 from datetime import UTC, date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
@@ -30,6 +30,7 @@ from pydantic import (
     WithJsonSchema,
 )
 from pydantic.alias_generators import to_camel
+from pydantic.fields import ComputedFieldInfo, FieldInfo
 
 from ..conf import booking_settings
 from ..models.bookings import BookingStatus
@@ -69,7 +70,7 @@ EMAIL_PATTERN = (
 )
 
 
-def _title(name, info):
+def _title(name: str, info: FieldInfo | ComputedFieldInfo) -> str:
     return name.replace("_", " ").strip().capitalize()
 
 
@@ -82,7 +83,7 @@ class CamelSchema(Schema):
 # == Input types ==
 
 
-def _storable(value):
+def _storable(value: str) -> str:
     if "\x00" in value:
         raise ValueError(_("This value may not contain NUL characters."))
     try:
@@ -92,7 +93,7 @@ def _storable(value):
     return value
 
 
-def _parse_date(value):
+def _parse_date(value: object) -> date:
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
     if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
@@ -105,7 +106,7 @@ def _parse_date(value):
         raise ValueError(_("This date does not exist.")) from exc
 
 
-def _parse_instant(value):
+def _parse_instant(value: object) -> datetime:
     """An RFC 3339 date and time with an offset, returned as aware UTC.
 
     Matched whole against ``INSTANT_PATTERN`` first: ``datetime.fromisoformat`` alone
@@ -124,23 +125,23 @@ def _parse_instant(value):
     return parsed.astimezone(UTC)
 
 
-def _parse_date_or_instant(value):
+def _parse_date_or_instant(value: object) -> date | datetime:
     if isinstance(value, str) and len(value) == 10:
         return _parse_date(value)
     return _parse_instant(value)
 
 
-def _timezone(value):
+def _timezone(value: str) -> str:
     if value not in available_timezones():
         raise ValueError(_("Unknown timezone; use an IANA name like Europe/Berlin."))
     return value
 
 
-def _timezone_enum(schema):
+def _timezone_enum(schema: dict[str, Any]) -> None:
     schema["enum"] = sorted(available_timezones())
 
 
-def _email(value):
+def _email(value: str) -> str:
     try:
         validate_email(value)
     except DjangoValidationError as exc:
@@ -148,14 +149,14 @@ def _email(value):
     return value
 
 
-def _whole_number(value):
+def _whole_number(value: object) -> object:
     """JSON Schema counts 30.0 as an integer; a fraction, a boolean or a string is not."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
 
 
-def _offered_length(value):
+def _offered_length(value: int) -> int:
     if value not in booking_settings.DURATION_CHOICES:
         raise ValueError(
             _("Choose one of the offered lengths: %(lengths)s minutes.")
@@ -164,7 +165,7 @@ def _offered_length(value):
     return value
 
 
-def _offered_lengths_enum(schema):
+def _offered_lengths_enum(schema: dict[str, Any]) -> None:
     schema["enum"] = list(booking_settings.DURATION_CHOICES)
 
 
@@ -224,15 +225,17 @@ class SlotsQuery(CamelSchema):
     meeting_type: Slug
     start: LocalDate = Field(description="First day, inclusive, in ``timezone``.")
     end: LocalDate = Field(description="Last day, inclusive, in ``timezone``.")
-    timezone: TimezoneName | None = Field(None, description="Default: the first host's zone.")
+    timezone: TimezoneName | None = Field(
+        default=None, description="Default: the first host's zone."
+    )
     duration: QueryDuration | None = None
     host: Slug | None = None
     rescheduling: Slug | None = Field(
-        None,
+        default=None,
         description="A booking being moved (bk_…): its own time is offered too. Needs its "
         "manage ``token`` or an API key.",
     )
-    token: Token | None = Field(None, description="The manage token of ``rescheduling``.")
+    token: Token | None = Field(default=None, description="The manage token of ``rescheduling``.")
 
 
 class AttendeeIn(CamelSchema):
@@ -253,25 +256,32 @@ class BookingCreateIn(CamelSchema):
 class RescheduleIn(CamelSchema):
     start: Instant
     duration: OfferedDuration | None = None
-    token: Token | None = Field(None, description="The manage token, instead of an API key.")
+    token: Token | None = Field(
+        default=None, description="The manage token, instead of an API key."
+    )
 
 
 class CancelIn(CamelSchema):
     reason: Annotated[Text, Field(max_length=2000)] = ""
-    token: Token | None = Field(None, description="The manage token, instead of an API key.")
+    token: Token | None = Field(
+        default=None, description="The manage token, instead of an API key."
+    )
 
 
 class BookingListQuery(CamelSchema):
     status: BookingStatus | None = None
     host: Slug | None = None
     from_: DateOrInstant | None = Field(
-        None, alias="from", description="Bookings starting at or after this date or instant."
+        default=None,
+        alias="from",
+        description="Bookings starting at or after this date or instant.",
     )
     to: DateOrInstant | None = Field(
-        None, description="Bookings starting before this instant, or on or before this date."
+        default=None,
+        description="Bookings starting before this instant, or on or before this date.",
     )
     cursor: Annotated[StrictStr, Field(max_length=64, pattern=CURSOR_PATTERN)] | None = Field(
-        None, description="The ``next`` of the previous page."
+        default=None, description="The ``next`` of the previous page."
     )
     limit: Annotated[int, Field(ge=1, le=100)] = 50
 
@@ -331,7 +341,14 @@ class BookingCreatedOut(BookingOut):
     manage_token: str = Field(description="Shown only here and in the attendee's email.")
 
 
-class BookingPage(CamelSchema):
+# A page of ``GET /v1/bookings``. In the OpenAPI document it stays "BookingPage", the name
+# clients generate code from; in Python it is not confused with the Wagtail page model.
+# (No docstring: it would become the component's description.)
+class BookingListPage(CamelSchema):
+    # pydantic names the component after ``__qualname__`` and titles it after ``title``.
+    __qualname__ = "BookingPage"
+    model_config = ConfigDict(title="BookingPage")
+
     results: list[BookingOut]
     next: str | None = Field(description="Pass as ``cursor`` for the next page; null at the end.")
 
@@ -355,7 +372,7 @@ class ErrorDetail(Schema):
     code: str
     message: str
     fields: dict[str, list[str]] | None = Field(
-        None, description="Only for invalid_request: field path to its messages."
+        default=None, description="Only for invalid_request: field path to its messages."
     )
 
 

@@ -1,6 +1,7 @@
 """``GET /v1/slots``: bookable times of a meeting type, in the attendee's zone."""
 
-from datetime import timedelta
+import zoneinfo
+from datetime import date, timedelta
 
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
@@ -9,14 +10,15 @@ from ninja import Query, Router
 from .. import availability
 from ..conf import booking_settings
 from ..exceptions import BookingCancelled, InvalidBookingRequest
+from ..models import Booking, MeetingType
 from . import lookups, presenters
-from .auth import OPTIONAL_KEY, public
+from .auth import OPTIONAL_KEY, ApiRequest, public
 from .schemas import ErrorOut, SlotsOut, SlotsQuery
 
 router = Router(tags=["slots"])
 
 
-def check_range(start, end):
+def check_range(start: date, end: date) -> None:
     if end < start:
         raise InvalidBookingRequest(
             _("The range ends before it starts."),
@@ -30,7 +32,9 @@ def check_range(start, end):
         )
 
 
-def rescheduled_booking(request, meeting_type, query):
+def rescheduled_booking(
+    request: ApiRequest, meeting_type: MeetingType, query: SlotsQuery
+) -> Booking | None:
     """The booking whose attendee is choosing a new time, if the query names one."""
     if not query.rescheduling:
         return None
@@ -54,13 +58,14 @@ def rescheduled_booking(request, meeting_type, query):
     operation_id="listSlots",
     summary="List bookable slots",
 )
-def list_slots(request, query: Query[SlotsQuery]):
+def list_slots(request: ApiRequest, query: Query[SlotsQuery]) -> JsonResponse:
     """Days are the attendee-local dates of ``timezone`` (default: the first host's zone);
     ``start`` and ``end`` are inclusive and at most 62 days apart. Days without slots
     are left out; instants carry the attendee's offset."""
     meeting_type = lookups.meeting_type(query.meeting_type)
     check_range(query.start, query.end)
-    tz = query.timezone or availability.default_timezone(meeting_type)
+    tz: str = query.timezone or availability.default_timezone(meeting_type)
+    zone = zoneinfo.ZoneInfo(tz)
     host_ids = [lookups.pool_host(meeting_type, query.host).pk] if query.host else None
     duration = availability.resolve_duration(meeting_type, query.duration)
     moving = rescheduled_booking(request, meeting_type, query)
@@ -81,7 +86,7 @@ def list_slots(request, query: Query[SlotsQuery]):
             "duration": duration,
             "timezone": tz,
             "slots": {
-                day.isoformat(): [presenters.slot_json(slot, tz) for slot in slots]
+                day.isoformat(): [presenters.slot_json(slot, zone) for slot in slots]
                 for day, slots in days.items()
             },
         }

@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 
 @db_periodic_task(crontab(minute="17"))
-def purge_idempotency_keys():
+def purge_idempotency_keys() -> int:
     """Hourly, so a key outlives its TTL by at most an hour and the table stays small."""
     deleted = IdempotencyKey.purge_expired()
     if deleted:
