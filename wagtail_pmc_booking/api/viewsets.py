@@ -1,6 +1,6 @@
 """Wagtail admin for API keys: list, create (the key is shown once), rename and revoke.
 
-Register ``ApiKeyViewSet`` in the "Bookings" menu group (``viewsets.BookingsGroup``).
+``ApiKeyViewSet`` is in the "Bookings" menu group (``admin_menu.BookingsGroup``).
 """
 
 from django import forms
