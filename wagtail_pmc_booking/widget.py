@@ -1,6 +1,11 @@
-"""What the attendee widget needs to start: one JSON config shared by page, block and embed."""
+"""What the attendee widget needs to start: one JSON config shared by page, block and embed.
+
+The config carries the widget's texts too (``widget_strings()``), translated here with
+Django's ``gettext`` so the JavaScript holds no words of its own.
+"""
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language, gettext, ngettext
 
 from .conf import booking_settings
 
@@ -36,6 +41,8 @@ def widget_config(meeting_type, *, host=None, mode="book", booking=None, manage_
         },
         "host": host.slug if host else None,
         "inviteUrl": invite_url_pattern(),
+        "language": get_language(),
+        "strings": widget_strings(),
     }
     if booking is not None:
         config["booking"] = {
@@ -48,3 +55,86 @@ def widget_config(meeting_type, *, host=None, mode="book", booking=None, manage_
         }
         config["token"] = manage_token
     return config
+
+
+# Counts that between them fall into every CLDR plural category of every language.
+PLURAL_SAMPLES = (0, 1, 2, 3, 5, 6, 7, 11, 21, 100, 1000000)
+
+
+def _plural(message):
+    """``message(n)`` (an ``ngettext`` call) for each sample count; ``strings.js`` gives a
+    count the form of the sample in its plural category (``Intl.PluralRules``)."""
+    return {str(n): message(n) for n in PLURAL_SAMPLES}
+
+
+def widget_strings():
+    """Every text the widget shows, keyed as ``strings.js`` asks for them.
+
+    Placeholders are Django's ``%(name)s``; a plural message is a dict (see ``_plural``).
+    ``tests/widget/test_static.py`` fails if the JavaScript asks for a key missing here.
+    """
+    return {
+        "pickTitle": gettext("Select a date & time"),
+        "rescheduleTitle": gettext("Choose a new time"),
+        "duration": gettext("Meeting length"),
+        "minutes": _plural(lambda n: ngettext("%(n)s min", "%(n)s min", n)),
+        "video": gettext("Zoom video call"),
+        "prevMonth": gettext("Previous month"),
+        "nextMonth": gettext("Next month"),
+        "timezone": gettext("Time zone"),
+        "pickDay": gettext("Pick a day to see its times."),
+        "noTimesMonth": gettext("No times left in %(month)s."),
+        "dayOpen": _plural(
+            lambda n: ngettext(
+                "%(date)s, %(n)s time available", "%(date)s, %(n)s times available", n
+            )
+        ),
+        "dayClosed": gettext("%(date)s, no times available"),
+        "timesOn": _plural(
+            lambda n: ngettext(
+                "%(n)s time available on %(date)s", "%(n)s times available on %(date)s", n
+            )
+        ),
+        "back": gettext("Back"),
+        "detailsTitle": gettext("Enter your details"),
+        "name": gettext("Name"),
+        "email": gettext("Email"),
+        "notes": gettext("Anything that helps us prepare? (optional)"),
+        "required": gettext("Please fill this in."),
+        "badEmail": gettext("Enter an email address like name@example.com."),
+        "book": gettext("Schedule meeting"),
+        "taken": gettext("Sorry, that time was just taken. Please pick another."),
+        "failed": gettext("Something went wrong. Please try again."),
+        "offline": gettext("Could not reach the booking service. Please try again."),
+        "invalid": gettext("This link is no longer valid. Please use your latest booking email."),
+        "bookedTitle": gettext("You are booked"),
+        "booked": gettext("Booking confirmed"),
+        "rescheduledTitle": gettext("Your booking has been moved"),
+        "rescheduled": gettext("Booking rescheduled"),
+        "confirmedTitle": gettext("Your booking"),
+        "emailed": gettext("We have emailed a calendar invitation to %(email)s."),
+        "what": gettext("What"),
+        "when": gettext("When"),
+        "with": gettext("With"),
+        "withHost": gettext("With %(name)s"),
+        "zoom": gettext("Zoom"),
+        "join": gettext("Join Zoom meeting"),
+        "passcode": gettext("Passcode: %(code)s"),
+        "zoomPending": gettext("Your Zoom link is on its way."),
+        "addIcs": gettext("Add to calendar (.ics)"),
+        "reschedule": gettext("Reschedule"),
+        "cancel": gettext("Cancel"),
+        "current": gettext("Current booking"),
+        "newTime": gettext("New time"),
+        "confirmTitle": gettext("Confirm the new time"),
+        "confirmReschedule": gettext("Move my booking"),
+        "cancelTitle": gettext("Cancel your booking"),
+        "reason": gettext("Reason (optional)"),
+        "cancelBooking": gettext("Cancel booking"),
+        "cancelledTitle": gettext("Your booking is cancelled"),
+        "cancelled": gettext("Booking cancelled"),
+        "wasCancelled": gettext("%(what)s on %(when)s is cancelled."),
+        "rebookTitle": gettext("Would another time suit you?"),
+        "rebook": gettext("Rebook %(time)s"),
+        "pickOther": gettext("Choose another time"),
+    }
