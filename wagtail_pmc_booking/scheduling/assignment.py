@@ -55,7 +55,7 @@ class Candidate:
     order: int = 0
 
 
-def _round_robin_key(candidate: Candidate) -> tuple:
+def _round_robin_key(candidate: Candidate) -> tuple[int, bool, datetime, int, int, int]:
     """Priority first; then whoever waited longest, so equal hosts take turns."""
     return (
         -candidate.priority,
@@ -67,11 +67,11 @@ def _round_robin_key(candidate: Candidate) -> tuple:
     )
 
 
-def _least_busy_key(candidate: Candidate) -> tuple:
+def _least_busy_key(candidate: Candidate) -> tuple[int, int, bool, datetime, int, int, int]:
     return (candidate.bookings_in_week, *_round_robin_key(candidate))
 
 
-def _by_order(candidate: Candidate) -> tuple:
+def _by_order(candidate: Candidate) -> tuple[int, int]:
     return (candidate.order, candidate.host_id)
 
 

@@ -66,7 +66,11 @@ class OutOfOfficeRule:
             raise ValueError(f"out of office ends before it starts: {self.start_date}")
         if (self.start_time is None) != (self.end_time is None):
             raise ValueError("out of office needs both times or neither")
-        if self.start_time is not None and not self.start_time < self.end_time:
+        if (
+            self.start_time is not None
+            and self.end_time is not None
+            and not self.start_time < self.end_time
+        ):
             raise ValueError(f"out of office window is empty: {self.start_time}-{self.end_time}")
 
     @property
@@ -175,13 +179,16 @@ def out_of_office_intervals(
     for rule in rules:
         first = max(rule.start_date, first_date - _ONE_DAY)
         last = min(rule.end_date, last_date + _ONE_DAY)
+        # ``rule.whole_days``, spelled out so both times are narrowed: ``__post_init__``
+        # allows both or neither.
+        start_time, end_time = rule.start_time, rule.end_time
         for day in _dates(first, last):
-            if rule.whole_days:
+            if start_time is None or end_time is None:
                 start = boundary(day, time(0), tz)
                 end = boundary(day + _ONE_DAY, time(0), tz)
             else:
-                start = boundary(day, rule.start_time, tz)
-                end = boundary(day, rule.end_time, tz)
+                start = boundary(day, start_time, tz)
+                end = boundary(day, end_time, tz)
             if start < end:
                 blocked.append(Interval(start, end))
     return normalize(blocked)

@@ -153,9 +153,9 @@ class _Checker:
                 start += self.step
             return
         while wall < wall_end:
-            start = localize(day_window.local_date, wall.time(), self.tz)
-            if start is not None and self.fits(day_window, start):
-                yield start
+            instant = localize(day_window.local_date, wall.time(), self.tz)
+            if instant is not None and self.fits(day_window, instant):
+                yield instant
             wall += self.step
 
     def is_linear(self, day_window: DayWindow, wall: datetime) -> bool:
