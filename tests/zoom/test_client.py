@@ -3,7 +3,7 @@
 import logging
 import threading
 import time
-from dataclasses import fields
+from dataclasses import fields, replace
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
@@ -15,16 +15,9 @@ from hypothesis import strategies as st
 from tests.zoom_fake.server import http_date
 from wagtail_pmc_booking.zoom import client as client_module
 from wagtail_pmc_booking.zoom import sandbox
-from wagtail_pmc_booking.zoom.client import (
-    PASSCODE_RE,
-    Meeting,
-    ZoomClient,
-    agenda_marker,
-    generate_passcode,
-    get_client,
-    meeting_settings,
-    parse_retry_after,
-)
+from wagtail_pmc_booking.zoom.backends import get_client
+from wagtail_pmc_booking.zoom.client import ZoomClient
+from wagtail_pmc_booking.zoom.desired import meeting_settings
 from wagtail_pmc_booking.zoom.errors import (
     ZoomAuthError,
     ZoomBadRequest,
@@ -32,8 +25,17 @@ from wagtail_pmc_booking.zoom.errors import (
     ZoomNotFound,
     ZoomRateLimited,
     ZoomUnavailable,
+    parse_retry_after,
 )
 from wagtail_pmc_booking.zoom.sandbox import SandboxZoomClient
+from wagtail_pmc_booking.zoom.wire import (
+    PASSCODE_RE,
+    Meeting,
+    MeetingSettings,
+    agenda_marker,
+    generate_passcode,
+    settings_body,
+)
 
 HOST = "host@example.com"
 START = (datetime.now(UTC) + timedelta(days=3)).replace(microsecond=0)
@@ -274,7 +276,8 @@ def test_daily_create_limit_is_rate_limited_until_utc_midnight(fake_zoom, zoom_c
 
 def test_request_zoom_rejects_is_a_bad_request(fake_zoom, zoom_client):
     with pytest.raises(ZoomBadRequest) as caught:
-        create(zoom_client, settings={"auto_recording": "sometimes"})
+        unknown = replace(meeting_settings(DEMO_TYPE), auto_recording="sometimes")
+        create(zoom_client, settings=unknown)
 
     assert caught.value.code == 300
     assert fake_zoom.validation_errors
@@ -542,7 +545,10 @@ def test_meeting_settings_follow_the_meeting_type():
         zoom_auto_recording="",
     )
 
-    assert meeting_settings(relaxed) == {
+    assert meeting_settings(relaxed) == MeetingSettings(
+        waiting_room=False, join_before_host=True, mute_upon_entry=False, auto_recording="none"
+    )
+    assert settings_body(meeting_settings(relaxed)) == {
         "waiting_room": False,
         "join_before_host": True,
         "mute_upon_entry": False,

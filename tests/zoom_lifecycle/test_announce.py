@@ -3,7 +3,8 @@
 from django.core import mail
 
 from tests.zoom_lifecycle.conftest import at, meeting_of
-from wagtail_pmc_booking.zoom import meetings
+from wagtail_pmc_booking.zoom.outcomes import Action
+from wagtail_pmc_booking.zoom.reconcile import sync_meeting
 
 
 def attendee_emails(booking):
@@ -27,9 +28,9 @@ def test_a_meeting_made_after_an_outage_is_emailed_to_the_attendee_only(
     fake_zoom.clear_faults()
 
     with django_capture_on_commit_callbacks(execute=True):
-        outcome = meetings.sync_meeting(booking, force=True)
+        outcome = sync_meeting(booking.pk, force=True)
 
-    assert outcome.action == meetings.CREATED
+    assert outcome.action == Action.CREATED
     join_url = meeting_of(booking).join_url
     assert join_url and join_url not in confirmation.body
     new = mail.outbox[sent_before:]
@@ -48,6 +49,6 @@ def test_a_cancelled_booking_gets_no_zoom_link_email(
     fake_zoom.clear_faults()
 
     with django_capture_on_commit_callbacks(execute=True):
-        meetings.sync_meeting(booking, force=True)
+        sync_meeting(booking.pk, force=True)
 
     assert not any(m.subject.startswith("Your Zoom link") for m in mail.outbox[sent_before:])

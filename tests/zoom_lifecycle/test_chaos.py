@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from tests.zoom_lifecycle.conftest import at, meeting_of, reload
 from wagtail_pmc_booking.models import ZoomMeeting
-from wagtail_pmc_booking.zoom import meetings
+from wagtail_pmc_booking.zoom.sweep import sweep
 
 BOOKINGS = 50
 CANCELLED = 10
@@ -34,7 +34,7 @@ def test_after_an_outage_every_confirmed_booking_has_exactly_one_meeting(fake_zo
         if not pending.exists():
             break
         latest = max(pending.values_list("next_attempt_at", flat=True))
-        meetings.sweep(now=latest + timedelta(seconds=1))
+        sweep(now=latest + timedelta(seconds=1))
 
     by_booking = {}
     for meeting in fake_zoom.meetings.values():

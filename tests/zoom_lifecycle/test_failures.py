@@ -9,7 +9,11 @@ from huey.contrib.djhuey import HUEY
 from tests.zoom_fake.server import http_date
 from tests.zoom_lifecycle.conftest import at, fake_meetings_for, meeting_of, reload
 from wagtail_pmc_booking.models import BookingEvent
-from wagtail_pmc_booking.zoom import meetings, tasks
+from wagtail_pmc_booking.zoom import tasks
+from wagtail_pmc_booking.zoom.answers import resync_now
+from wagtail_pmc_booking.zoom.backoff import backoff
+from wagtail_pmc_booking.zoom.outcomes import Action
+from wagtail_pmc_booking.zoom.sweep import SWEEP_MAX_FAILURES_IN_A_ROW, sweep
 
 
 def retries_scheduled():
@@ -52,9 +56,9 @@ def test_zoom_failing_leaves_the_booking_confirmed_and_the_meeting_owed_then_the
     assert retry.args == (booking.pk,)
     assert abs((retry.eta.replace(tzinfo=UTC) - record.next_attempt_at).total_seconds()) < 2
 
-    report = meetings.sweep(now=record.next_attempt_at)
+    report = sweep(now=record.next_attempt_at)
 
-    assert report.ids(meetings.CREATED) == [booking.public_id]
+    assert report.ids(Action.CREATED) == [booking.public_id]
     assert len(fake_meetings_for(fake_zoom, booking)) == 1
     record = meeting_of(booking)
     assert (record.state, record.attempts, record.last_error, record.next_attempt_at) == (
@@ -70,7 +74,7 @@ def test_nothing_is_retried_before_its_time(fake_zoom, book):
     booking = book(at(10))
     calls = len(fake_zoom.calls)
 
-    report = meetings.sweep()
+    report = sweep()
 
     assert report.outcomes == []
     assert len(fake_zoom.calls) == calls
@@ -86,7 +90,7 @@ def test_retries_wait_longer_each_time_up_to_the_cap(fake_zoom, book, zoom_setti
     delays = [(meeting_of(booking).next_attempt_at - before).total_seconds()]
     for _ in range(3):
         now = meeting_of(booking).next_attempt_at
-        meetings.sweep(now=now)
+        sweep(now=now)
         delays.append((meeting_of(booking).next_attempt_at - now).total_seconds())
 
     assert 20 <= delays[0] <= 40 + 5
@@ -102,9 +106,9 @@ def test_backoff_doubles_up_to_the_cap_and_retry_after_wins():
         def uniform(low, high):
             return high
 
-    assert [meetings.backoff(n, rng=Top) for n in (1, 2, 3)] == [30, 60, 120]
-    assert meetings.backoff(50, rng=Top) == 3600
-    assert meetings.backoff(1, retry_after=7200, rng=Top) == 7200
+    assert [backoff(n, rng=Top) for n in (1, 2, 3)] == [30, 60, 120]
+    assert backoff(50, rng=Top) == 3600
+    assert backoff(1, retry_after=7200, rng=Top) == 7200
 
 
 def test_retry_after_in_seconds_is_honoured(fake_zoom, book):
@@ -143,9 +147,9 @@ def test_the_retry_task_makes_the_meeting_when_its_time_comes(fake_zoom, book, m
     booking = book(at(10))
     due = meeting_of(booking).next_attempt_at
 
-    assert tasks.sync_booking_meeting.call_local(booking.pk) == meetings.NOT_DUE
+    assert tasks.sync_booking_meeting.call_local(booking.pk) == Action.NOT_DUE
     monkeypatch.setattr("django.utils.timezone.now", lambda: due + timedelta(seconds=1))
-    assert tasks.sync_booking_meeting.call_local(booking.pk) == meetings.CREATED
+    assert tasks.sync_booking_meeting.call_local(booking.pk) == Action.CREATED
 
     assert len(fake_meetings_for(fake_zoom, booking)) == 1
 
@@ -157,7 +161,7 @@ def test_a_failing_retry_queues_the_next_one(fake_zoom, book, monkeypatch):
     monkeypatch.setattr("django.utils.timezone.now", lambda: first + timedelta(seconds=1))
     HUEY.storage.flush_all()
 
-    assert tasks.sync_booking_meeting.call_local(booking.pk) == meetings.FAILED
+    assert tasks.sync_booking_meeting.call_local(booking.pk) == Action.FAILED
 
     record = meeting_of(booking)
     assert record.attempts == 2 and record.next_attempt_at > first
@@ -209,13 +213,13 @@ def test_rejected_credentials_fail_clearly_and_pause_retries_until_the_settings_
     token_requests = fake_zoom.token_requests
     far = datetime.now(UTC) + timedelta(days=1)
 
-    paused = meetings.sweep(now=far)
+    paused = sweep(now=far)
 
     assert paused.paused and paused.outcomes == []
     assert fake_zoom.token_requests == token_requests
     zoom_settings(ZOOM_CLIENT_SECRET=fake_zoom.client_secret)
-    resumed = meetings.sweep(now=far)
-    assert resumed.ids(meetings.CREATED) == [booking.public_id]
+    resumed = sweep(now=far)
+    assert resumed.ids(Action.CREATED) == [booking.public_id]
 
 
 def test_resync_now_tries_even_while_retries_are_paused(fake_zoom, book, zoom_settings):
@@ -223,9 +227,9 @@ def test_resync_now_tries_even_while_retries_are_paused(fake_zoom, book, zoom_se
     booking = book(at(10))
     token_requests = fake_zoom.token_requests
 
-    outcome = meetings.resync_now(booking)
+    outcome = resync_now(booking)
 
-    assert outcome.action == meetings.FAILED
+    assert outcome.action == Action.FAILED
     assert fake_zoom.token_requests > token_requests
     assert meeting_of(booking).attempts == 2
 
@@ -238,16 +242,16 @@ def test_a_meeting_zoom_keeps_refusing_waits_for_resync_now_after_max_attempts(
     booking = book(at(10))
     assert meeting_of(booking).next_attempt_at is not None
 
-    meetings.sweep(now=meeting_of(booking).next_attempt_at)
+    sweep(now=meeting_of(booking).next_attempt_at)
 
     record = meeting_of(booking)
     assert (record.state, record.attempts, record.next_attempt_at) == ("failed", 2, None)
     assert "1001" in record.last_error
     calls = len(fake_zoom.calls)
-    assert meetings.sweep(now=datetime.now(UTC) + timedelta(days=2)).outcomes == []
+    assert sweep(now=datetime.now(UTC) + timedelta(days=2)).outcomes == []
     assert len(fake_zoom.calls) == calls
     fake_zoom.users = None
-    assert meetings.resync_now(booking).action == meetings.CREATED
+    assert resync_now(booking).action == Action.CREATED
 
 
 def test_the_sweep_stops_early_while_zoom_is_down_and_finishes_when_it_is_back(fake_zoom, book):
@@ -255,12 +259,12 @@ def test_the_sweep_stops_early_while_zoom_is_down_and_finishes_when_it_is_back(f
     bookings = [book(at(10, 30 * n)) for n in range(5)]
     later = max(meeting_of(b).next_attempt_at for b in bookings)
 
-    down = meetings.sweep(now=later)
+    down = sweep(now=later)
 
     assert down.stopped_early
-    assert len(down.ids(meetings.FAILED)) == meetings.SWEEP_MAX_FAILURES_IN_A_ROW
+    assert len(down.ids(Action.FAILED)) == SWEEP_MAX_FAILURES_IN_A_ROW
     fake_zoom.resume()
     later = max(meeting_of(b).next_attempt_at for b in bookings)
-    back = meetings.sweep(now=later)
-    assert sorted(back.ids(meetings.CREATED)) == sorted(b.public_id for b in bookings)
+    back = sweep(now=later)
+    assert sorted(back.ids(Action.CREATED)) == sorted(b.public_id for b in bookings)
     assert all(len(fake_meetings_for(fake_zoom, b)) == 1 for b in bookings)

@@ -13,8 +13,12 @@ from wagtail_pmc_booking.models import (
     ZoomDefaults,
     ZoomMeeting,
 )
-from wagtail_pmc_booking.zoom import meetings
-from wagtail_pmc_booking.zoom.client import PASSCODE_RE
+from wagtail_pmc_booking.zoom import tasks
+from wagtail_pmc_booking.zoom.desired import host_out_of_office
+from wagtail_pmc_booking.zoom.outcomes import Action
+from wagtail_pmc_booking.zoom.reconcile import sync_inline, sync_meeting
+from wagtail_pmc_booking.zoom.sweep import sweep
+from wagtail_pmc_booking.zoom.wire import PASSCODE_RE
 
 CREATE = "/users/{userId}/meetings"
 MEETING = "/meetings/{meetingId}"
@@ -175,9 +179,9 @@ def test_a_host_out_of_office_gets_no_zoom_call_and_the_meeting_is_skipped(
     _away(host, start)
     booking = factories.make_booking_row(meeting_type, host, start, buffers=(0, 0))
 
-    outcome = meetings.sync_inline(booking)
+    outcome = sync_inline(booking.pk, tasks.schedule_retry)
 
-    assert outcome.action == meetings.SKIPPED
+    assert outcome.action == Action.SKIPPED
     assert fake_zoom.calls == [] and fake_zoom.token_requests == 0
     record = meeting_of(booking)
     assert (record.state, record.zoom_meeting_id) == ("skipped", None)
@@ -194,9 +198,9 @@ def test_a_meeting_owed_when_the_host_went_out_of_office_is_skipped_by_the_sweep
     calls = len(fake_zoom.calls)
     _away(host, at(10))
 
-    report = meetings.sweep(now=meeting_of(booking).next_attempt_at)
+    report = sweep(now=meeting_of(booking).next_attempt_at)
 
-    assert report.ids(meetings.SKIPPED) == [booking.public_id]
+    assert report.ids(Action.SKIPPED) == [booking.public_id]
     # Only a look for what the failed attempt might have made; nothing is created.
     assert {call.method for call in fake_zoom.calls[calls:]} <= {"GET"}
     assert fake_meetings_for(fake_zoom, booking) == []
@@ -208,14 +212,14 @@ def test_a_skipped_meeting_is_made_once_the_out_of_office_entry_is_disabled(fake
     fake_zoom.fail_next("500", method="POST")
     booking = book(at(10))
     away = _away(host, at(10))
-    meetings.sweep(now=meeting_of(booking).next_attempt_at)
+    sweep(now=meeting_of(booking).next_attempt_at)
     assert meeting_of(booking).state == "skipped"
 
     away.is_enabled = False
     away.save()
-    report = meetings.sweep()
+    report = sweep()
 
-    assert report.ids(meetings.CREATED) == [booking.public_id]
+    assert report.ids(Action.CREATED) == [booking.public_id]
     assert len(fake_meetings_for(fake_zoom, booking)) == 1
 
 
@@ -232,8 +236,8 @@ def test_a_whole_day_out_of_office_in_the_hosts_zone_is_read_in_that_zone(make_h
         meeting_type=meeting_type, host=host, start=start, end=start + timedelta(minutes=30)
     )
 
-    assert meetings.host_out_of_office(booking)
-    assert not meetings.host_out_of_office(
+    assert host_out_of_office(booking)
+    assert not host_out_of_office(
         Booking(
             meeting_type=meeting_type,
             host=host,
@@ -268,11 +272,11 @@ def test_syncing_a_booking_in_sync_calls_zoom_no_more(fake_zoom, book):
     booking = book(at(10))
     calls = len(fake_zoom.calls)
 
-    outcomes = [meetings.sync_meeting(booking, force=True) for _ in range(3)]
+    outcomes = [sync_meeting(booking.pk, force=True) for _ in range(3)]
 
-    assert {o.action for o in outcomes} == {meetings.UNCHANGED}
+    assert {o.action for o in outcomes} == {Action.UNCHANGED}
     assert len(fake_zoom.calls) == calls
-    assert meetings.sweep().outcomes == []
+    assert sweep().outcomes == []
 
 
 def test_the_confirmation_email_carries_the_join_link_made_inline(fake_zoom, book):

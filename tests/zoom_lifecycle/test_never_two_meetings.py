@@ -7,7 +7,9 @@ from django.db import connection
 
 from tests.zoom_lifecycle.conftest import at, fake_meetings_for, make_meeting_type, meeting_of
 from wagtail_pmc_booking.models import BookingEvent
-from wagtail_pmc_booking.zoom import meetings
+from wagtail_pmc_booking.zoom.outcomes import Action
+from wagtail_pmc_booking.zoom.reconcile import sync_meeting
+from wagtail_pmc_booking.zoom.sweep import sweep
 
 CREATE = "/users/{userId}/meetings"
 
@@ -24,9 +26,9 @@ def test_a_create_whose_answer_was_lost_is_found_again_not_repeated(fake_zoom, b
     assert meeting_of(booking).state == "pending"
     (made,) = fake_meetings_for(fake_zoom, booking)
 
-    report = meetings.sweep(now=meeting_of(booking).next_attempt_at)
+    report = sweep(now=meeting_of(booking).next_attempt_at)
 
-    assert report.ids(meetings.CREATED) == [booking.public_id]
+    assert report.ids(Action.CREATED) == [booking.public_id]
     assert fake_meetings_for(fake_zoom, booking) == [made]
     assert len(fake_zoom.calls_to("POST", CREATE)) == 1
     record = meeting_of(booking)
@@ -85,8 +87,8 @@ def test_a_delete_whose_answer_was_lost_is_finished_by_the_retry(fake_zoom, book
     booking = cancel(booking)
 
     assert meeting_of(booking).state == "synced"  # as far as we know, it still exists
-    report = meetings.sweep(now=meeting_of(booking).next_attempt_at)
-    assert report.ids(meetings.DELETED) == [booking.public_id]
+    report = sweep(now=meeting_of(booking).next_attempt_at)
+    assert report.ids(Action.DELETED) == [booking.public_id]
     assert meeting_of(booking).state == "deleted"
     assert fake_meetings_for(fake_zoom, booking) == []
 
@@ -102,7 +104,7 @@ def test_while_one_sync_waits_for_zoom_another_for_the_same_booking_stands_back(
 
     def first_sync():
         try:
-            outcomes["first"] = meetings.sync_meeting(booking, force=True)
+            outcomes["first"] = sync_meeting(booking.pk, force=True)
         finally:
             connection.close()
 
@@ -111,12 +113,12 @@ def test_while_one_sync_waits_for_zoom_another_for_the_same_booking_stands_back(
     assert fake_zoom.wait_for(lambda: fake_zoom.calls_to("POST", CREATE), timeout=5)
     calls = len(fake_zoom.calls)
 
-    second = meetings.sync_meeting(booking, force=True)
+    second = sync_meeting(booking.pk, force=True)
 
-    assert second.action == meetings.BUSY
+    assert second.action == Action.BUSY
     assert len(fake_zoom.calls) == calls
     thread.join(10)
-    assert outcomes["first"].action == meetings.FAILED
-    meetings.sweep(now=meeting_of(booking).next_attempt_at)
+    assert outcomes["first"].action == Action.FAILED
+    sweep(now=meeting_of(booking).next_attempt_at)
     assert len(fake_meetings_for(fake_zoom, booking)) == 1
     assert meeting_of(booking).state == "synced"

@@ -8,7 +8,10 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from tests.zoom_lifecycle.conftest import at, fake_meetings_for, meeting_of
-from wagtail_pmc_booking.zoom import meetings, tasks
+from wagtail_pmc_booking.zoom import tasks
+from wagtail_pmc_booking.zoom.backoff import credentials_rejected
+from wagtail_pmc_booking.zoom.outcomes import REPORTED_ACTIONS
+from wagtail_pmc_booking.zoom.sweep import SWEEP_MAX_FAILURES_IN_A_ROW
 
 NOTHING_DONE = "Zoom resync: 0 created, 0 updated, 0 deleted, 0 skipped, 0 failed, 0 busy"
 
@@ -120,7 +123,7 @@ def test_the_periodic_sweep_at_that_moment_still_waits_for_the_retry_times(
 
     counts = tasks.sweep_zoom_meetings.call_local()
 
-    assert counts == dict.fromkeys(meetings.REPORTED_ACTIONS, 0)
+    assert counts == dict.fromkeys(REPORTED_ACTIONS, 0)
     assert len(fake_zoom.calls) == calls
     assert all(meeting_of(b).state == "pending" for b in just_after_an_outage)
 
@@ -140,7 +143,7 @@ def test_it_stops_early_when_zoom_is_down_again(fake_zoom, book):
 
     assert output.splitlines()[0] == (
         f"Zoom resync: 0 created, 0 updated, 0 deleted, 0 skipped, "
-        f"{meetings.SWEEP_MAX_FAILURES_IN_A_ROW} failed, 0 busy"
+        f"{SWEEP_MAX_FAILURES_IN_A_ROW} failed, 0 busy"
     )
     assert "Stopped early" in output
     assert all(meeting_of(b).state == "pending" for b in owed)
@@ -156,7 +159,7 @@ def refused_credentials(fake_zoom, settings):
             "ZOOM_CLIENT_SECRET": "not-the-secret",
         }
         made = [booking_factory(start) for start in starts]
-        assert meetings.credentials_rejected()
+        assert credentials_rejected()
         return made
 
     return refuse
@@ -172,7 +175,7 @@ def test_it_tries_again_after_refused_credentials_are_fixed_in_zoom(
     output = resync()
 
     assert f"created:\n  {booking.public_id}\n" in output
-    assert not meetings.credentials_rejected()
+    assert not credentials_rejected()
 
 
 def test_it_stops_at_the_first_refusal_of_the_credentials(fake_zoom, book, refused_credentials):

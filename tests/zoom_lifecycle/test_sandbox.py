@@ -9,8 +9,9 @@ import pytest
 from tests import factories
 from tests.zoom_lifecycle.conftest import at, meeting_of
 from tests.zoom_lifecycle.test_webhooks import SECRET, deleted_event, post_event
-from wagtail_pmc_booking.zoom import meetings
+from wagtail_pmc_booking.zoom.outcomes import Action
 from wagtail_pmc_booking.zoom.sandbox import SandboxZoomClient, reset_sandbox
+from wagtail_pmc_booking.zoom.sweep import sweep
 
 pytestmark = pytest.mark.urls("tests.zoom_lifecycle.urls")
 
@@ -58,9 +59,9 @@ def test_the_sweep_makes_an_owed_sandbox_meeting_in_the_sandbox(fake_zoom, meeti
         meeting_type, host, at(10), buffers=(0, 0), is_sandbox=True
     )
 
-    report = meetings.sweep()
+    report = sweep()
 
-    assert report.ids(meetings.CREATED) == [booking.public_id]
+    assert report.ids(Action.CREATED) == [booking.public_id]
     assert meeting_of(booking).is_sandbox
     assert sandbox_meeting(booking).agenda.startswith(f"[pmc:{booking.public_id}]")
     assert fake_zoom.calls == []
@@ -76,9 +77,9 @@ def test_a_webhook_resync_of_a_sandbox_meeting_stays_in_the_sandbox(
 
     assert post_event(client, deleted_event(old_id)).json() == {"status": "ok"}
     assert meeting_of(booking).state == "pending"
-    report = meetings.sweep()
+    report = sweep()
 
-    assert report.ids(meetings.CREATED) == [booking.public_id]
+    assert report.ids(Action.CREATED) == [booking.public_id]
     assert sandbox_meeting(booking).id == meeting_of(booking).zoom_meeting_id  # made anew
     assert fake_zoom.calls == []
 

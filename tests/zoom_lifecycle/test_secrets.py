@@ -12,7 +12,7 @@ from django.core import mail
 
 from tests.zoom_lifecycle.conftest import at, meeting_of
 from wagtail_pmc_booking.models import ApiKey, BookingEvent, ZoomMeeting
-from wagtail_pmc_booking.zoom import meetings
+from wagtail_pmc_booking.zoom.sweep import sweep
 
 pytestmark = pytest.mark.urls("tests.zoom_lifecycle.urls")
 
@@ -55,7 +55,7 @@ def test_no_secret_reaches_answers_emails_the_audit_trail_logs_or_the_database(
     # A create whose answer is lost is found again with GETs, which carry start links.
     fake_zoom.fail_next("lost_response", method="POST")
     other = book(at(15))
-    meetings.sweep(now=meeting_of(other).next_attempt_at)
+    sweep(now=meeting_of(other).next_attempt_at)
     api("get", f"/v1/bookings/{other.public_id}")
     cancel(booking)
     cancel(other)

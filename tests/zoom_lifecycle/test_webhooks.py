@@ -9,7 +9,9 @@ import pytest
 
 from tests.zoom_lifecycle.conftest import at, fake_meetings_for, meeting_of
 from wagtail_pmc_booking.models import BookingEvent
-from wagtail_pmc_booking.zoom import meetings, webhooks
+from wagtail_pmc_booking.zoom import webhooks
+from wagtail_pmc_booking.zoom.outcomes import Action
+from wagtail_pmc_booking.zoom.sweep import sweep
 
 pytestmark = pytest.mark.urls("tests.zoom_lifecycle.urls")
 
@@ -210,8 +212,8 @@ def test_our_meeting_deleted_in_zoom_is_recreated_by_the_next_sweep(client, fake
     assert (record.state, record.zoom_meeting_id, record.join_url) == ("pending", None, "")
     event = BookingEvent.objects.filter(booking=booking, kind="meeting_deleted").last()
     assert (event.actor, event.data["reason"]) == ("zoom", "deleted_in_zoom")
-    report = meetings.sweep()
-    assert report.ids(meetings.CREATED) == [booking.public_id]
+    report = sweep()
+    assert report.ids(Action.CREATED) == [booking.public_id]
     (made,) = fake_meetings_for(fake_zoom, booking)
     assert made["id"] != old.zoom_meeting_id
     assert made["password"] == old.passcode  # attendees keep the passcode they were sent
@@ -230,7 +232,7 @@ def test_with_recreation_off_a_meeting_deleted_in_zoom_stays_deleted(
     record = meeting_of(booking)
     assert (record.state, record.zoom_meeting_id) == ("deleted", None)
     assert "not recreated" in record.last_error
-    assert meetings.sweep().outcomes == []
+    assert sweep().outcomes == []
     assert fake_meetings_for(fake_zoom, booking) == []
 
 
@@ -274,8 +276,8 @@ def test_our_meeting_changed_in_zoom_is_set_back_by_the_next_sweep(client, fake_
     assert meeting_of(booking).synced_sequence is None
     event = BookingEvent.objects.filter(booking=booking, kind="meeting_updated").last()
     assert event.data["fields"] == ["start_time"]
-    report = meetings.sweep()
-    assert report.ids(meetings.UPDATED) == [booking.public_id]
+    report = sweep()
+    assert report.ids(Action.UPDATED) == [booking.public_id]
     assert stored["start_time"] == at(10).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert meeting_of(booking).synced_sequence == booking.sequence
 

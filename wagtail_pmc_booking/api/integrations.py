@@ -2,28 +2,35 @@
 
 Mounted under ``/integrations`` (``api.add_router("/integrations", router)``), so the
 paths are ``/v1/integrations/zoom/meetings`` and ``/v1/integrations/zoom/webhook``.
-The work is done by ``zoom.meetings`` and ``zoom.webhooks``; this module only turns it
+The work is done by ``zoom.answers`` and ``zoom.webhooks``; this module only turns it
 into the contract's answers.
 """
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.responses import Status
 from pydantic import Field, StrictStr
 
 from ..exceptions import BookingCancelled
-from ..models.api_keys import KeyMode, Scope
-from ..zoom import meetings, webhooks
+from ..models.api_keys import Scope
+from ..zoom import answers, webhooks
 from . import lookups
-from .auth import ApiKeyAuth
+from .auth import ApiKeyAuth, ApiRequest
 from .errors import NotFound
 from .schemas import CamelSchema, Duration, ErrorOut, Text
 
 router = Router(tags=["zoom"])
 
 SkipReason = Literal["host_out_of_office", "no_zoom_user", "zoom_disabled"]
+# The Zoom integration's reasons (``zoom.desired.SkipReason``) as the contract spells them.
+SKIP_REASONS: dict[str, SkipReason] = {
+    "host_out_of_office": "host_out_of_office",
+    "no_zoom_user": "no_zoom_user",
+    "zoom_disabled": "zoom_disabled",
+}
 
 
 class ZoomMeetingIn(CamelSchema):
@@ -63,7 +70,7 @@ class ZoomWebhookAckOut(CamelSchema):
     status: Literal["ok"]
 
 
-WEBHOOK_BODY = {
+WEBHOOK_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
         "description": (
@@ -109,25 +116,27 @@ WEBHOOK_BODY = {
     operation_id="createZoomMeeting",
     summary="Create (or return) a booking's Zoom meeting",
 )
-def create_zoom_meeting(request, payload: ZoomMeetingIn):
+def create_zoom_meeting(
+    request: ApiRequest, payload: ZoomMeetingIn
+) -> Status[ZoomMeetingOut | ZoomQueuedOut | ZoomSkippedOut]:
     """Idempotent: the same booking always answers with the same meeting. Tries Zoom now,
     even after earlier failures; 202 when this attempt fails (a retry is queued); 409
     ``skipped`` when no meeting is wanted, e.g. the host is out of office (no Zoom call
     is made); 409 ``booking_cancelled``. ``pmc_test_`` keys see only sandbox bookings,
     whose meetings are made in the Zoom sandbox; live keys only live bookings."""
     booking = lookups.booking_by_id(payload.booking_id)
-    if booking.is_sandbox != (request.auth.api_key.mode == KeyMode.TEST):
+    if booking.is_sandbox != request.auth.sandbox:
         raise NotFound(_("There is no such booking."))
     if not booking.is_confirmed:
         raise BookingCancelled()
-    answer = meetings.request_meeting(booking, topic=payload.topic, duration=payload.duration)
-    if answer.status == meetings.SKIPPED:
+    answer = answers.request_meeting(booking, topic=payload.topic, duration=payload.duration)
+    record = answer.record
+    if answer.status == answers.AnswerStatus.SKIPPED and answer.reason is not None:
+        reason = SKIP_REASONS[answer.reason]
         return Status(
-            409,
-            ZoomSkippedOut(status="skipped", booking_id=booking.public_id, reason=answer.reason),
+            409, ZoomSkippedOut(status="skipped", booking_id=booking.public_id, reason=reason)
         )
-    if answer.status == meetings.OK:
-        record = answer.record
+    if answer.status == answers.AnswerStatus.OK and record is not None:
         return Status(
             200,
             ZoomMeetingOut(
@@ -153,7 +162,7 @@ def create_zoom_meeting(request, payload: ZoomMeetingIn):
     summary="Zoom webhook (endpoint.url_validation, meeting.deleted, meeting.updated)",
     openapi_extra=WEBHOOK_BODY,
 )
-def zoom_webhook(request):
+def zoom_webhook(request: HttpRequest) -> HttpResponse:
     """No API key: Zoom's signature over the raw body, within five minutes. A bad or
     missing signature is 401 and changes nothing; rate-limited per client IP (429)."""
     return webhooks.webhook_view(request)

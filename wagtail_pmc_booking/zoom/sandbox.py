@@ -10,23 +10,20 @@ gives the same id in a fresh process.
 import hashlib
 import threading
 from datetime import UTC, datetime, timedelta
+from typing import Any, Unpack
 
-from .client import (
-    SCHEDULED_MEETING,
-    agenda_marker,
-    meeting_fields,
-    meeting_from_api,
-)
+from . import wire
 from .errors import ZoomNotFound
+from .wire import Meeting, MeetingChanges, NewMeeting
 
 SANDBOX_JOIN_URL = "https://zoom.us/j/{id}?pmc_sandbox=1"
 SANDBOX_START_URL = "https://zoom.us/s/{id}?pmc_sandbox=1"
 
 _lock = threading.Lock()
-_meetings = {}
+_meetings: dict[int, dict[str, Any]] = {}
 
 
-def reset_sandbox():
+def reset_sandbox() -> None:
     """Forget every sandbox meeting (tests)."""
     with _lock:
         _meetings.clear()
@@ -37,35 +34,12 @@ class SandboxZoomClient:
 
     is_sandbox = True
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "<SandboxZoomClient>"
 
-    def create_meeting(
-        self,
-        zoom_user,
-        *,
-        topic,
-        start_time,
-        duration,
-        timezone=None,
-        agenda="",
-        settings,
-        alternative_hosts=None,
-        passcode=None,
-    ):
-        body = {
-            "type": SCHEDULED_MEETING,
-            **meeting_fields(
-                topic=topic,
-                start_time=start_time,
-                duration=duration,
-                timezone=timezone,
-                agenda=agenda,
-                settings=settings,
-                alternative_hosts=alternative_hosts or None,
-                passcode=passcode,
-            ),
-        }
+    def create_meeting(self, zoom_user: str, **fields: Unpack[NewMeeting]) -> Meeting:
+        body = wire.create_body(**fields)
+        topic = fields["topic"]
         seed = f"{zoom_user}|{body['start_time']}|{body['duration']}|{body['agenda']}|{topic}"
         with _lock:
             attempt = 0
@@ -83,43 +57,51 @@ class SandboxZoomClient:
                 "join_url": SANDBOX_JOIN_URL.format(id=meeting_id),
             }
             _meetings[meeting_id] = record
-            return meeting_from_api(record)
+            return wire.meeting_from_api(record)
 
-    def get_meeting(self, meeting_id):
-        return meeting_from_api(self._record(meeting_id))
+    def get_meeting(self, meeting_id: int) -> Meeting:
+        return wire.meeting_from_api(self._record(meeting_id))
 
-    def update_meeting(self, meeting_id, **fields):
-        changes = meeting_fields(**fields)
+    def update_meeting(self, meeting_id: int, **fields: Unpack[MeetingChanges]) -> None:
+        changes = wire.meeting_fields(**fields)
         with _lock:
             record = self._record(meeting_id)
             if "settings" in changes:
                 changes["settings"] = {**record.get("settings", {}), **changes["settings"]}
             record.update(changes)
 
-    def delete_meeting(self, meeting_id):
+    def delete_meeting(self, meeting_id: int) -> None:
         with _lock:
             _meetings.pop(int(meeting_id), None)
 
-    def list_upcoming_meetings(self, zoom_user):
+    def list_upcoming_meetings(self, zoom_user: str) -> list[Meeting]:
         now = datetime.now(UTC)
         with _lock:
             records = [dict(r) for r in _meetings.values() if r["host_id"] == str(zoom_user)]
-        meetings = [meeting_from_api(r) for r in records]
-        upcoming = [m for m in meetings if m.start_time + timedelta(minutes=m.duration or 0) > now]
-        return sorted(upcoming, key=lambda m: (m.start_time, m.id))
+        meetings = [wire.meeting_from_api(r) for r in records]
+        upcoming = [m for m in meetings if _end(m) > now]
+        return sorted(upcoming, key=lambda m: (_start(m), m.id))
 
-    def find_meeting_by_agenda_marker(self, zoom_user, marker):
-        tag = agenda_marker(marker)
+    def find_meeting_by_agenda_marker(self, zoom_user: str, marker: str) -> Meeting | None:
+        tag = wire.agenda_marker(marker)
         for meeting in self.list_upcoming_meetings(zoom_user):
             if tag in meeting.agenda:
                 return meeting
         return None
 
-    def get_start_url(self, meeting_id):
+    def get_start_url(self, meeting_id: int) -> str:
         return SANDBOX_START_URL.format(id=self._record(meeting_id)["id"])
 
-    def _record(self, meeting_id):
+    def _record(self, meeting_id: int) -> dict[str, Any]:
         record = _meetings.get(int(meeting_id))
         if record is None:
             raise ZoomNotFound(f"Sandbox meeting {meeting_id} does not exist", code=3001)
         return record
+
+
+def _start(meeting: Meeting) -> datetime:
+    return meeting.start_time or datetime.min.replace(tzinfo=UTC)
+
+
+def _end(meeting: Meeting) -> datetime:
+    return _start(meeting) + timedelta(minutes=meeting.duration or 0)

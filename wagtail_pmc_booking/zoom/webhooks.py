@@ -14,20 +14,24 @@ import json
 import logging
 import math
 import time
+from collections.abc import Callable, Mapping
 from datetime import datetime
+from typing import Any
 
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import audit
+from ..api import errors as api_errors
 from ..api import ratelimit
-from ..api.errors import RateLimited, error_response
+from ..api.errors import RateLimited
 from ..conf import booking_settings
-from ..models import BookingEvent, ZoomMeeting
+from ..models import ZoomMeeting
 from ..models.bookings import BookingStatus, EventKind
 from ..models.meetings import MeetingState
-from . import meetings
-from .client import meeting_fields
+from . import wire
+from .desired import Want, desired_state, meeting_request
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +43,9 @@ MEETING_DELETED = "meeting.deleted"
 MEETING_UPDATED = "meeting.updated"
 ACTOR = "zoom"
 
+# Typed views of the API's helpers (whose own annotations are another module's business).
+error_response: Callable[..., HttpResponse] = api_errors.error_response
+
 
 class WebhookRejected(Exception):
     """The request cannot be shown to come from Zoom: answer 401, change nothing."""
@@ -48,13 +55,20 @@ class WebhookInvalid(Exception):
     """Signed, but not an event we can read: answer 400."""
 
 
-def sign(secret, timestamp, body):
+def sign(secret: str, timestamp: str | int, body: bytes) -> str:
     """``v0=<hex>`` for ``body`` (bytes) sent at ``timestamp``, as Zoom computes it."""
     message = b"v0:" + str(timestamp).encode() + b":" + body
     return "v0=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
-def verify(body, signature, timestamp, *, secret, now=None):
+def verify(
+    body: bytes,
+    signature: str | None,
+    timestamp: str | None,
+    *,
+    secret: str,
+    now: float | None = None,
+) -> None:
     """Raise ``WebhookRejected`` unless ``signature`` is Zoom's for ``body`` and recent."""
     if not secret:
         raise WebhookRejected("no ZOOM_WEBHOOK_SECRET is configured")
@@ -72,7 +86,7 @@ def verify(body, signature, timestamp, *, secret, now=None):
         raise WebhookRejected("the signature does not match")
 
 
-def url_validation_answer(plain_token, secret):
+def url_validation_answer(plain_token: str, secret: str) -> dict[str, str]:
     """Zoom checks an endpoint by asking for HMAC-SHA256(secret, plainToken) in hex."""
     encrypted = hmac.new(secret.encode(), plain_token.encode(), hashlib.sha256).hexdigest()
     return {"plainToken": plain_token, "encryptedToken": encrypted}
@@ -101,7 +115,7 @@ def parse_event(body: bytes) -> object:
         raise WebhookInvalid("the body is not JSON that can be read") from None
 
 
-def receive(body, headers, *, now=None):
+def receive(body: bytes, headers: Mapping[str, str], *, now: float | None = None) -> dict[str, Any]:
     """Verify and act on one webhook request; returns the JSON answer for Zoom."""
     secret = booking_settings.ZOOM_WEBHOOK_SECRET
     verify(
@@ -131,75 +145,54 @@ def receive(body, headers, *, now=None):
     return {"status": "ok"}
 
 
-def _meeting_id(value):
+def _meeting_id(value: object) -> int | None:
     if isinstance(value, bool):
+        return None
+    if not isinstance(value, int | str | float):
         return None
     try:
         return int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
 
 
-def meeting_deleted(zoom_meeting_id, *, now=None):
+def meeting_deleted(zoom_meeting_id: int, *, now: datetime | None = None) -> bool:
     """Someone deleted one of our meetings in Zoom: the sweep recreates it, or it stays gone.
 
     Returns whether it was one of ours. Deletions we made ourselves have already cleared
     the id, so their echo finds nothing.
     """
     record = ZoomMeeting.objects.select_related("booking").filter(zoom_meeting_id=zoom_meeting_id)
-    record = record.first()
-    if record is None:
+    found = record.first()
+    if found is None:
         return False
-    booking = record.booking
+    booking = found.booking
     now = now or timezone.now()
-    ours = ZoomMeeting.objects.filter(pk=record.pk, zoom_meeting_id=zoom_meeting_id)
     if booking.status != BookingStatus.CONFIRMED:
-        changed = ours.update(
-            state=MeetingState.DELETED,
-            zoom_meeting_id=None,
-            join_url="",
-            synced_sequence=booking.sequence,
-            updated_at=now,
-        )
-        return bool(changed)
+        return found.deleted_when_unwanted(sequence=booking.sequence, now=now)
     recreate = booking_settings.ZOOM_RECREATE_DELETED
     if recreate:
         note = _("Deleted in Zoom; the next sweep creates a new meeting.")
-        changed = ours.update(
-            state=MeetingState.PENDING,
-            zoom_meeting_id=None,
-            join_url="",
-            synced_sequence=None,
-            attempts=0,
-            last_error=note,
-            next_attempt_at=now,
-            updated_at=now,
-        )
     else:
         note = _("Deleted in Zoom; not recreated (ZOOM_RECREATE_DELETED is off).")
-        changed = ours.update(
-            state=MeetingState.DELETED,
-            zoom_meeting_id=None,
-            join_url="",
-            synced_sequence=booking.sequence,
-            attempts=0,
-            last_error=note,
-            next_attempt_at=None,
-            updated_at=now,
-        )
+    changed = found.deleted_in_zoom(
+        sequence=booking.sequence, recreate=recreate, note=note, now=now
+    )
     if changed:
-        _event(
+        audit.record(
             booking,
             EventKind.MEETING_DELETED,
             note,
-            zoom_meeting_id=str(zoom_meeting_id),
-            reason="deleted_in_zoom",
+            {"zoom_meeting_id": str(zoom_meeting_id), "reason": "deleted_in_zoom"},
+            actor=ACTOR,
         )
         logger.info("Zoom meeting of booking %s was deleted in Zoom", booking.public_id)
-    return bool(changed)
+    return changed
 
 
-def meeting_updated(zoom_meeting_id, changes, *, now=None):
+def meeting_updated(
+    zoom_meeting_id: int, changes: Mapping[str, Any], *, now: datetime | None = None
+) -> list[str]:
     """Someone changed one of our meetings in Zoom: the sweep sets it back to the booking.
 
     Zoom also reports our own updates; those match the booking and are ignored.
@@ -213,33 +206,27 @@ def meeting_updated(zoom_meeting_id, changes, *, now=None):
     if record is None:
         return []
     booking = record.booking
-    desired = meetings.desired_state(booking)
-    if desired.action != meetings.PRESENT:
+    desired = desired_state(booking)
+    if desired.action != Want.PRESENT:
         return []
-    wanted = meeting_fields(
-        **meetings.meeting_request(booking, record, desired.zoom_user, new=False)
-    )
+    wanted = wire.meeting_fields(**meeting_request(booking, record, desired.zoom_user, new=False))
     differ = _differences(wanted, changes)
     if not differ:
         return []
-    now = now or timezone.now()
-    changed = ZoomMeeting.objects.filter(pk=record.pk, zoom_meeting_id=zoom_meeting_id).update(
-        synced_sequence=None, updated_at=now
-    )
-    if changed:
-        _event(
+    if record.changed_in_zoom(now or timezone.now()):
+        audit.record(
             booking,
             EventKind.MEETING_UPDATED,
             _("Changed in Zoom; the next sweep sets it back to the booking."),
-            zoom_meeting_id=str(zoom_meeting_id),
-            fields=differ,
+            {"zoom_meeting_id": str(zoom_meeting_id), "fields": differ},
+            actor=ACTOR,
         )
     return differ
 
 
-def _differences(wanted, changes):
+def _differences(wanted: Mapping[str, Any], changes: Mapping[str, Any]) -> list[str]:
     """Fields Zoom reports with values other than the ones the booking wants."""
-    differ = []
+    differ: list[str] = []
     for name, value in changes.items():
         if name == "settings" and isinstance(value, dict):
             ours = wanted.get("settings", {})
@@ -252,26 +239,21 @@ def _differences(wanted, changes):
     return sorted(differ)
 
 
-def _instant(value):
+def _instant(value: object) -> datetime | None:
     try:
         return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:
         return None
 
 
-def _event(booking, kind, message, **data):
-    BookingEvent.objects.create(
-        booking_id=booking.pk, kind=kind, message=message, data=data, actor=ACTOR
-    )
-
-
 def webhook_rate() -> ratelimit.Rate | None:
     """Per client IP, in a bucket of its own: the public endpoints' rate, so a flood of
     unsigned requests is cut off before any HMAC is computed or row read."""
-    return ratelimit.parse_rate(booking_settings.API_RATE_LIMIT_PUBLIC)
+    rate: ratelimit.Rate | None = ratelimit.parse_rate(booking_settings.API_RATE_LIMIT_PUBLIC)
+    return rate
 
 
-def webhook_view(request):
+def webhook_view(request: HttpRequest) -> HttpResponse:
     """``POST`` Zoom webhooks: 200 with the answer, 401 for a bad signature, 429 over the
     rate limit, 400 otherwise.
 

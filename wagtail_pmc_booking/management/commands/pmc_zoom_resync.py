@@ -8,7 +8,8 @@ the periodic sweep as Huey does.
 from django.core.management.base import BaseCommand, CommandError
 
 from ...models import Booking
-from ...zoom import meetings
+from ...zoom import reconcile, sweep, tasks
+from ...zoom.outcomes import REPORTED_ACTIONS
 
 
 class Command(BaseCommand):
@@ -34,26 +35,26 @@ class Command(BaseCommand):
 
     def handle(self, *args, booking, respect_backoff, **options):
         if booking:
-            report = meetings.SweepReport()
+            report = sweep.SweepReport()
             for public_id in booking:
                 found = Booking.objects.filter(public_id=public_id).first()
                 if found is None:
                     raise CommandError(f"No booking {public_id}.")
-                outcome = meetings.sync_meeting(found, force=True)
+                outcome = reconcile.sync_meeting(found.pk, force=True)
                 report.add(outcome)
                 if outcome.retry_at is not None:
-                    meetings.schedule_retry(found.pk, outcome.retry_at)
+                    tasks.schedule_retry(found.pk, outcome.retry_at)
         else:
-            report = meetings.sweep(respect_backoff=respect_backoff)
+            report = sweep.sweep(respect_backoff=respect_backoff)
         self.print_report(report)
 
     def print_report(self, report):
         counts = report.counts
         self.stdout.write(
             "Zoom resync: "
-            + ", ".join(f"{counts[action]} {action}" for action in meetings.REPORTED_ACTIONS)
+            + ", ".join(f"{counts[action]} {action}" for action in REPORTED_ACTIONS)
         )
-        for action in meetings.REPORTED_ACTIONS:
+        for action in REPORTED_ACTIONS:
             outcomes = [o for o in report.outcomes if o.action == action]
             if not outcomes:
                 continue
