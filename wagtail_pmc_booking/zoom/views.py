@@ -26,9 +26,11 @@ from wagtail.admin.viewsets.base import ViewSet
 
 from ..models import Booking, ZoomMeeting
 from ..models.meetings import MeetingState
-from . import meetings
-from .client import get_client
+from .answers import resync_now
+from .backends import get_client, start_link
+from .backoff import credentials_rejected
 from .errors import ZoomError
+from .outcomes import Action
 from .permissions import RESYNC, START, VIEW, meeting_policy
 
 PER_PAGE = 50
@@ -91,7 +93,7 @@ class MeetingsIndexView(WagtailAdminTemplateMixin, TemplateView):
             can_resync=policy.user_has_permission(user, RESYNC),
             can_start=policy.user_has_permission(user, START),
             sandbox_backend=get_client().is_sandbox,
-            credentials_rejected=meetings.credentials_rejected(),
+            credentials_rejected=credentials_rejected(),
             here=self.request.get_full_path(),
         )
         return context
@@ -104,14 +106,14 @@ def resync(request, booking_id):
     if not meeting_policy().user_has_permission(request.user, RESYNC):
         return permission_denied(request)
     booking = get_object_or_404(Booking, public_id=booking_id)
-    outcome = meetings.resync_now(booking)
-    if outcome.action == meetings.FAILED:
+    outcome = resync_now(booking)
+    if outcome.action == Action.FAILED:
         messages.error(
             request,
             _("Zoom meeting of %(booking)s: %(error)s")
             % {"booking": booking.public_id, "error": outcome.error},
         )
-    elif outcome.action == meetings.BUSY:
+    elif outcome.action == Action.BUSY:
         messages.warning(
             request,
             _("The meeting of %(booking)s is being synced right now; it is queued again.")
@@ -128,11 +130,11 @@ def resync(request, booking_id):
 
 def outcome_label(action):
     return {
-        meetings.CREATED: _("created"),
-        meetings.UPDATED: _("updated"),
-        meetings.DELETED: _("deleted"),
-        meetings.SKIPPED: _("skipped"),
-        meetings.UNCHANGED: _("already in sync"),
+        Action.CREATED: _("created"),
+        Action.UPDATED: _("updated"),
+        Action.DELETED: _("deleted"),
+        Action.SKIPPED: _("skipped"),
+        Action.UNCHANGED: _("already in sync"),
     }.get(action, action)
 
 
@@ -154,8 +156,7 @@ def start_meeting(request, booking_id):
     if record is None:
         raise Http404(_("This booking has no Zoom meeting."))
     try:
-        client = meetings.client_for(record.booking, record, get_client())
-        start_url = client.get_start_url(record.zoom_meeting_id)
+        start_url = start_link(record)
     except ZoomError as exc:
         messages.error(request, _("Zoom did not give a start link: %(error)s") % {"error": exc})
         return redirect(reverse("pmc_zoom:index"))
