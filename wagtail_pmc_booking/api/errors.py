@@ -9,7 +9,7 @@ layer (unknown path, wrong method).
 import functools
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.utils.functional import Promise
@@ -28,6 +28,7 @@ Message = str | Promise
 # Field path -> its messages.
 Fields = Mapping[str, Sequence[Message]]
 View = Callable[..., HttpResponse]
+E = TypeVar("E", bound=Exception)
 
 # Domain field names -> the request's field paths (a domain error's code and status are
 # its own: ``exceptions.BookingError``).
@@ -243,13 +244,26 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 def install(api: NinjaAPI) -> None:
     """Register every handler on ``api``; ninja picks the most specific class."""
-    api.add_exception_handler(Exception, on_unexpected)
-    api.add_exception_handler(ApiError, on_api_error)
-    api.add_exception_handler(BookingError, on_booking_error)
-    api.add_exception_handler(NinjaValidationError, on_validation_error)
-    api.add_exception_handler(AuthenticationError, on_authentication_error)
-    api.add_exception_handler(HttpError, on_http_error)
-    api.add_exception_handler(Http404, on_not_found)
+    add_handler(api, Exception, on_unexpected)
+    add_handler(api, ApiError, on_api_error)
+    add_handler(api, BookingError, on_booking_error)
+    add_handler(api, NinjaValidationError, on_validation_error)
+    add_handler(api, AuthenticationError, on_authentication_error)
+    add_handler(api, HttpError, on_http_error)
+    add_handler(api, Http404, on_not_found)
+
+
+def add_handler(
+    api: NinjaAPI, exc_class: type[E], handler: Callable[[HttpRequest, E], HttpResponse]
+) -> None:
+    """ninja's handler type takes ``E | type[E]``; it only ever passes the exception."""
+
+    def handle(request: HttpRequest, exc: E | type[E]) -> HttpResponse:
+        if not isinstance(exc, exc_class):
+            raise TypeError(f"ninja passed {exc!r}, not an exception instance")
+        return handler(request, exc)
+
+    api.add_exception_handler(exc_class, handle)
 
 
 # == The URL layer, outside ninja's operations ==

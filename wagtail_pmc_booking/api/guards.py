@@ -14,7 +14,7 @@ from .errors import BodyNotAnObject, PayloadTooLarge, View, on_api_error
 
 def is_too_large(request: HttpRequest) -> bool:
     """By the declared length first, so an oversize body is never read into memory."""
-    limit = booking_settings.API_MAX_BODY_BYTES
+    limit: int = booking_settings.API_MAX_BODY_BYTES
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:

@@ -17,7 +17,7 @@ PUBLIC_ID_RE = re.compile(r"bk_[a-z2-7]{12,29}")
 
 def meeting_type(slug: str) -> MeetingType:
     """An active meeting type; inactive ones are as unknown to clients as missing ones."""
-    found = MeetingType.objects.filter(slug=slug, is_active=True).first()
+    found: MeetingType | None = MeetingType.objects.filter(slug=slug, is_active=True).first()
     if found is None:
         raise NotFound(_("There is no meeting type “%(slug)s”.") % {"slug": slug})
     return found
@@ -25,7 +25,8 @@ def meeting_type(slug: str) -> MeetingType:
 
 def pool_host(meeting_type: MeetingType, slug: str) -> Host:
     """One active host of ``meeting_type`` by slug; any other slug is a bad ``host``."""
-    for host in meeting_type_hosts(meeting_type):
+    hosts: list[Host] = meeting_type_hosts(meeting_type)
+    for host in hosts:
         if host.slug == slug:
             return host
     raise InvalidBookingRequest(
@@ -41,7 +42,7 @@ def booking_by_id(booking_id: str, *, sandbox: bool | None = None) -> Booking:
     bookings = Booking.objects.select_related("meeting_type", "host", "meeting")
     if sandbox is not None:
         bookings = bookings.filter(is_sandbox=sandbox)
-    found = bookings.filter(public_id=booking_id).first()
+    found: Booking | None = bookings.filter(public_id=booking_id).first()
     if found is None:
         raise NotFound(_("There is no such booking."))
     return found

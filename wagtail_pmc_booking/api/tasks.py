@@ -16,7 +16,7 @@ __all__ = ["purge_idempotency_keys"]
 logger = logging.getLogger(__name__)
 
 
-@db_periodic_task(crontab(minute="17"))
+@db_periodic_task(crontab(minute="17"))  # type: ignore[untyped-decorator]  # huey is untyped
 def purge_idempotency_keys() -> int:
     """Hourly, so a key outlives its TTL by at most an hour and the table stays small."""
     deleted = IdempotencyKey.purge_expired()

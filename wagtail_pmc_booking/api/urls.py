@@ -6,15 +6,16 @@ integration adds its router there under ``"/integrations"`` (its paths then beco
 and the OpenAPI document.
 """
 
-from django.urls import re_path
-from django.urls.resolvers import URLPattern
+from collections.abc import Sequence
+
+from django.urls import URLPattern, URLResolver, re_path
 from django.views.decorators.csrf import csrf_exempt
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Router
 
 from . import bookings, errors, integrations, slots
 from .guards import JsonObjectParser, limit_body_size
 
-ROUTERS = [
+ROUTERS: list[tuple[str, Router]] = [
     ("", slots.router),
     ("", bookings.router),
     ("/integrations", integrations.router),
@@ -29,7 +30,7 @@ API key is needed. Every non-2xx answer is
 """
 
 
-def build_api():
+def build_api() -> NinjaAPI:
     api = NinjaAPI(
         title="PMC Booking API",
         version="1",
@@ -44,10 +45,12 @@ def build_api():
     return api
 
 
-def enveloped(patterns):
+def enveloped(patterns: Sequence[URLPattern | URLResolver]) -> list[URLPattern | URLResolver]:
     """ninja's URL patterns, answering a wrong method with the error envelope."""
     return [
         URLPattern(p.pattern, errors.with_envelope(p.callback), p.default_args, p.name)
+        if isinstance(p, URLPattern)
+        else p
         for p in patterns
     ]
 

@@ -3,10 +3,14 @@
 ``ApiKeyViewSet`` is in the "Bookings" menu group (``admin_menu.BookingsGroup``).
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.contrib.admin.utils import quote
+from django.http import HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.menus import MenuItem
@@ -18,7 +22,7 @@ from ..models import ApiKey
 from ..models.api_keys import Scope
 
 
-class ApiKeyCreateForm(forms.ModelForm):
+class ApiKeyCreateForm(forms.ModelForm[ApiKey]):
     scopes = forms.MultipleChoiceField(
         label=_("Scopes"),
         choices=Scope.choices,
@@ -35,7 +39,7 @@ class ApiKeyCreateForm(forms.ModelForm):
         }
 
 
-class ApiKeyRenameForm(forms.ModelForm):
+class ApiKeyRenameForm(forms.ModelForm[ApiKey]):
     """Scopes and mode are fixed once a key is out; issue a new key to change them."""
 
     class Meta:
@@ -43,19 +47,19 @@ class ApiKeyRenameForm(forms.ModelForm):
         fields = ["name"]
 
 
-def scopes_label(key):
+def scopes_label(key: ApiKey) -> str:
     return ", ".join(key.scopes)
 
 
-def status_label(key):
+def status_label(key: ApiKey) -> str:
     return gettext("Revoked") if key.is_revoked else gettext("Active")
 
 
-class IndexView(generic.IndexView):
-    revoke_url_name = None
+class IndexView(generic.IndexView):  # type: ignore[misc]  # wagtail is untyped
+    revoke_url_name: str | None = None
 
-    def get_list_more_buttons(self, instance):
-        buttons = super().get_list_more_buttons(instance)
+    def get_list_more_buttons(self, instance: ApiKey) -> list[MenuItem]:
+        buttons: list[MenuItem] = super().get_list_more_buttons(instance)
         if not instance.is_revoked and self.user_has_permission("change"):
             buttons.append(
                 MenuItem(
@@ -68,22 +72,23 @@ class IndexView(generic.IndexView):
         return buttons
 
 
-class CreateView(generic.CreateView):
+class CreateView(generic.CreateView):  # type: ignore[misc]  # wagtail is untyped
     """Issues the key and answers with it once; it is never stored or shown again."""
 
     created_template_name = "wagtail_pmc_booking/api_keys/created.html"
 
-    def save_instance(self):
+    def save_instance(self) -> ApiKey:
         data = self.form.cleaned_data
-        key, self.plaintext = ApiKey.issue(
+        issued: tuple[ApiKey, str] = ApiKey.issue(
             name=data["name"],
             scopes=data["scopes"],
             mode=data["mode"],
             created_by=self.request.user,
         )
+        key, self.plaintext = issued
         return key
 
-    def save_action(self):
+    def save_action(self) -> TemplateResponse:
         context = {
             "key": self.object,
             "plaintext": self.plaintext,
@@ -97,29 +102,29 @@ class CreateView(generic.CreateView):
         return response
 
 
-class RevokeView(generic.DeleteView):
+class RevokeView(generic.DeleteView):  # type: ignore[misc]  # wagtail is untyped
     """Revoking keeps the row (and its history); the key stops working at once."""
 
     permission_required = "change"
     page_title = _("Revoke")
     success_message = _("API key '%(object)s' revoked.")
     template_name = "wagtail_pmc_booking/api_keys/revoke.html"
-    revoke_url_name = None
+    revoke_url_name: str | None = None
 
-    def get_delete_url(self):
+    def get_delete_url(self) -> str:
         return reverse(self.revoke_url_name, args=[quote(self.object.pk)])
 
     @property
-    def confirmation_message(self):
+    def confirmation_message(self) -> str:
         return gettext(
             "Clients using this key will be refused from the next request. This cannot be undone."
         )
 
-    def delete_action(self):
+    def delete_action(self) -> None:
         self.object.revoke()
 
 
-class ApiKeyViewSet(ModelViewSet):
+class ApiKeyViewSet(ModelViewSet):  # type: ignore[misc]  # wagtail is untyped
     model = ApiKey
     icon = "key"
     menu_label = _("API keys")
@@ -142,21 +147,25 @@ class ApiKeyViewSet(ModelViewSet):
     list_filter = ["mode"]
     search_fields = ["name", "display_prefix"]
 
-    def get_form_class(self, for_update=False):
+    def get_form_class(self, for_update: bool = False) -> type[forms.ModelForm[ApiKey]]:
         return ApiKeyRenameForm if for_update else ApiKeyCreateForm
 
-    def get_index_view_kwargs(self, **kwargs):
-        return super().get_index_view_kwargs(revoke_url_name=self.get_url_name("revoke"), **kwargs)
+    def get_index_view_kwargs(self, **kwargs: Any) -> dict[str, Any]:
+        view_kwargs: dict[str, Any] = super().get_index_view_kwargs(
+            revoke_url_name=self.get_url_name("revoke"), **kwargs
+        )
+        return view_kwargs
 
     @property
-    def revoke_view(self):
-        return self.construct_view(
+    def revoke_view(self) -> Callable[..., HttpResponse]:
+        view: Callable[..., HttpResponse] = self.construct_view(
             RevokeView,
             revoke_url_name=self.get_url_name("revoke"),
             usage_url_name=None,
         )
+        return view
 
-    def get_urlpatterns(self):
+    def get_urlpatterns(self) -> list[URLPattern | URLResolver]:
         return [
             *super().get_urlpatterns(),
             path("revoke/<str:pk>/", self.revoke_view, name="revoke"),
