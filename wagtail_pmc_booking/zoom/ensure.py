@@ -4,8 +4,6 @@ Each step records what it did on ``ZoomMeeting`` and in the audit trail as it go
 an attempt cut short leaves a record the next attempt can pick up from.
 """
 
-from typing import Any
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,10 +19,6 @@ from .outcomes import Action
 from .wire import Meeting
 
 
-def _event(booking: Booking, kind: EventKind, message: str, **data: Any) -> None:
-    audit.record(booking, kind, message, data)
-
-
 def ensure_present(
     booking: Booking,
     record: ZoomMeeting,
@@ -37,12 +31,14 @@ def ensure_present(
         old_id = record.zoom_meeting_id
         existing.delete_meeting(old_id)
         record.forget_meeting()
-        _event(
+        audit.record(
             booking,
             EventKind.MEETING_DELETED,
             _("Zoom meeting deleted: the booking moved to another host."),
-            zoom_meeting_id=str(old_id),
-            reason="host_changed",
+            {
+                "zoom_meeting_id": str(old_id),
+                "reason": "host_changed",
+            },
         )
     if record.zoom_meeting_id is not None:
         fields = meeting_request(booking, record, desired.zoom_user, new=False)
@@ -53,12 +49,14 @@ def ensure_present(
                 return Action.DELETED
         else:
             record.synced(desired.sequence)
-            _event(
+            audit.record(
                 booking,
                 EventKind.MEETING_UPDATED,
                 _("Zoom meeting updated."),
-                zoom_meeting_id=str(record.zoom_meeting_id),
-                sequence=desired.sequence,
+                {
+                    "zoom_meeting_id": str(record.zoom_meeting_id),
+                    "sequence": desired.sequence,
+                },
             )
             return Action.UPDATED
     found = None
@@ -76,13 +74,15 @@ def ensure_present(
         sequence=desired.sequence,
         is_sandbox=client.is_sandbox,
     )
-    _event(
+    audit.record(
         booking,
         EventKind.MEETING_CREATED,
         _("Zoom meeting created."),
-        zoom_meeting_id=str(meeting.id),
-        zoom_user=desired.zoom_user,
-        sandbox=client.is_sandbox,
+        {
+            "zoom_meeting_id": str(meeting.id),
+            "zoom_user": desired.zoom_user,
+            "sandbox": client.is_sandbox,
+        },
     )
     return Action.CREATED
 
@@ -94,14 +94,16 @@ def _gone_from_zoom(booking: Booking, record: ZoomMeeting, desired: Desired) -> 
     """
     old_id = record.zoom_meeting_id
     recreate = booking_settings.ZOOM_RECREATE_DELETED
-    _event(
+    audit.record(
         booking,
         EventKind.MEETING_DELETED,
         _("The Zoom meeting was deleted in Zoom.")
         + " "
         + (_("A new one will be created.") if recreate else _("It is left deleted.")),
-        zoom_meeting_id=str(old_id),
-        reason="deleted_in_zoom",
+        {
+            "zoom_meeting_id": str(old_id),
+            "reason": "deleted_in_zoom",
+        },
     )
     if recreate:
         record.forget_meeting()
@@ -128,12 +130,14 @@ def _find_earlier_create(
         return None
     if record.zoom_user != desired.zoom_user or record.is_sandbox != client.is_sandbox:
         searcher.delete_meeting(found.id)
-        _event(
+        audit.record(
             booking,
             EventKind.MEETING_DELETED,
             _("Deleted a Zoom meeting an interrupted attempt had created for the old host."),
-            zoom_meeting_id=str(found.id),
-            reason="host_changed",
+            {
+                "zoom_meeting_id": str(found.id),
+                "reason": "host_changed",
+            },
         )
         return None
     return found
@@ -147,14 +151,16 @@ def _adopt(
     fields = meeting_request(booking, record, desired.zoom_user, new=False)
     client.update_meeting(meeting.id, **fields)
     record.synced(desired.sequence)
-    _event(
+    audit.record(
         booking,
         EventKind.MEETING_CREATED,
         _("Zoom meeting created (found after an attempt whose answer was lost)."),
-        zoom_meeting_id=str(meeting.id),
-        zoom_user=desired.zoom_user,
-        sandbox=client.is_sandbox,
-        recovered=True,
+        {
+            "zoom_meeting_id": str(meeting.id),
+            "zoom_user": desired.zoom_user,
+            "sandbox": client.is_sandbox,
+            "recovered": True,
+        },
     )
     return Action.CREATED
 
@@ -180,15 +186,20 @@ def ensure_absent(
     was = record.state
     record.absent(skipped=skipping, sequence=desired.sequence)
     if deleted is not None:
-        _event(
+        audit.record(
             booking,
             EventKind.MEETING_DELETED,
             _("Zoom meeting deleted."),
-            zoom_meeting_id=str(deleted),
-            reason=desired.reason or "cancelled",
+            {
+                "zoom_meeting_id": str(deleted),
+                "reason": desired.reason or "cancelled",
+            },
         )
     if skipping and was != MeetingState.SKIPPED:
-        _event(
-            booking, EventKind.MEETING_SKIPPED, skip_message(desired.reason), reason=desired.reason
+        audit.record(
+            booking,
+            EventKind.MEETING_SKIPPED,
+            skip_message(desired.reason),
+            {"reason": desired.reason},
         )
     return Action.SKIPPED if skipping else Action.DELETED
