@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from tests.api.helpers import post
 from wagtail_pmc_booking.api import ratelimit
 from wagtail_pmc_booking.models import ApiKey
 from wagtail_pmc_booking.models.api_keys import Scope
@@ -57,8 +58,6 @@ BOOKING_REQUEST = {
 @pytest.fixture
 def booked(client, product_demo):
     """The API.md example booking, made through the API: its 201 body."""
-    from tests.api.helpers import post
-
     response = post(client, "/v1/bookings", BOOKING_REQUEST)
     assert response.status_code == 201, response.content
     return response.json()

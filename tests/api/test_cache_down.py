@@ -7,6 +7,7 @@ raises the client's ConnectionError, as it does when Redis is down in production
 import logging
 
 import pytest
+from django.core.cache import cache
 from django.test import override_settings
 
 from tests.api.conftest import BOOKING_REQUEST
@@ -37,8 +38,6 @@ def expected_slots(client, product_demo):
 @pytest.fixture
 def cache_down():
     with override_settings(CACHES=REDIS_DOWN):
-        from django.core.cache import cache
-
         with pytest.raises(Exception, match="(?i)connect"):
             cache.get("probe")
         yield

@@ -1,12 +1,16 @@
 """Every non-2xx answer is the contract's envelope, including those ninja and Django make."""
 
+import json
 import logging
 
 import pytest
 from django.test import Client, override_settings
 
+from tests.api.conftest import BOOKING_REQUEST
 from tests.api.helpers import assert_error, get, post
+from wagtail_pmc_booking import exceptions
 from wagtail_pmc_booking.api import errors
+from wagtail_pmc_booking.api.guards import is_too_large
 
 pytestmark = pytest.mark.django_db
 
@@ -50,8 +54,6 @@ def test_the_default_limit_is_64_kib(client):
 
 def test_a_declared_length_over_the_limit_is_refused_without_reading_the_body(rf):
     """A client announcing a huge body is refused by its Content-Length alone."""
-    from wagtail_pmc_booking.api.guards import is_too_large
-
     request = rf.post("/v1/bookings", b"{}", content_type="application/json")
     request.META["CONTENT_LENGTH"] = str(10 * 1024 * 1024)
     assert is_too_large(request)
@@ -69,6 +71,42 @@ def test_an_unexpected_error_is_logged_and_answered_as_a_500_envelope(client, mo
     assert_error(response, 500, "server_error")
     assert "boom" not in response.content.decode()
     assert any(record.exc_info for record in caplog.records)
+
+
+DOMAIN_ERRORS = [
+    (exceptions.InvalidBookingRequest, 400, "invalid_request"),
+    (exceptions.BookingNotFound, 404, "not_found"),
+    (exceptions.SlotUnavailable, 409, "slot_unavailable"),
+    (exceptions.BookingCancelled, 409, "booking_cancelled"),
+    (exceptions.BookingChanged, 409, "booking_changed"),
+    (exceptions.BookingBusy, 503, "busy"),
+]
+
+
+@pytest.mark.parametrize(("error", "status", "code"), DOMAIN_ERRORS)
+def test_a_domain_error_answers_the_status_and_code_it_carries(rf, error, status, code):
+    response = errors.on_booking_error(rf.get("/v1/slots"), error())
+    assert response.status_code == status
+    assert json.loads(response.content)["error"]["code"] == code
+    assert response.has_header("Retry-After") == (status == 503)
+
+
+def test_a_domain_error_names_the_request_s_field_paths(rf):
+    exc = exceptions.InvalidBookingRequest(fields={"attendee_email": ["Bad."], "host": ["No."]})
+    response = errors.on_booking_error(rf.get("/"), exc)
+    assert response.status_code == 400
+    fields = json.loads(response.content)["error"]["fields"]
+    assert fields == {"attendee.email": ["Bad."], "host": ["No."]}
+
+
+def test_a_busy_database_is_a_503_to_retry_after_a_second(client, product_demo, monkeypatch):
+    def busy(*args, **kwargs):
+        raise exceptions.BookingBusy()
+
+    monkeypatch.setattr("wagtail_pmc_booking.booking.book", busy)
+    response = post(client, "/v1/bookings", BOOKING_REQUEST)
+    assert_error(response, 503, "busy")
+    assert response["Retry-After"] == "1"
 
 
 def test_field_paths_drop_the_source_and_the_argument_name():

@@ -98,3 +98,45 @@ def test_the_interactive_docs_render(client):
     response = client.get("/v1/docs")
     assert response.status_code == 200
     assert b"openapi.json" in response.content
+
+
+# The component names clients generate code from; Python may rename a schema class, the
+# document keeps these (``schemas.BookingListPage`` is "BookingPage").
+COMPONENTS = {
+    "AttendeeIn",
+    "AttendeeOut",
+    "BookingCreateIn",
+    "BookingCreatedOut",
+    "BookingListQuery",
+    "BookingOut",
+    "BookingPage",
+    "BookingStatus",
+    "CancelIn",
+    "CancelOut",
+    "ErrorDetail",
+    "ErrorOut",
+    "HostOut",
+    "MeetingOut",
+    "RebookOptionOut",
+    "RescheduleIn",
+    "SlotOut",
+    "SlotsOut",
+    "SlotsQuery",
+    "ZoomMeetingIn",
+    "ZoomMeetingOut",
+    "ZoomQueuedOut",
+    "ZoomSkippedOut",
+    "ZoomUrlValidationOut",
+    "ZoomWebhookAckOut",
+}
+
+
+def test_component_names_stay_as_clients_know_them(document):
+    assert set(document["components"]["schemas"]) == COMPONENTS
+    page = document["components"]["schemas"]["BookingPage"]
+    assert page["title"] == "BookingPage"
+    assert "description" not in page
+    listed = document["paths"]["/v1/bookings"]["get"]["responses"]["200"]
+    assert listed["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/BookingPage"
+    }

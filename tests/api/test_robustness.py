@@ -3,9 +3,12 @@
 import json
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from tests.api.conftest import BOOKING_REQUEST
 from tests.api.helpers import assert_error, database_state, headers
+from wagtail_pmc_booking import demo_data
+from wagtail_pmc_booking.validators import validate_timezone
 
 pytestmark = pytest.mark.django_db
 
@@ -207,11 +210,6 @@ def test_geographic_zones_and_utc_are_accepted(client, product_demo, name):
 
 def test_hosts_validate_timezones_by_the_same_rule():
     """The hosts admin and the API agree: only geographic zones and UTC."""
-    from django.core.exceptions import ValidationError
-
-    from wagtail_pmc_booking import demo_data
-    from wagtail_pmc_booking.validators import validate_timezone
-
     validate_timezone(demo_data.SEED_TIMEZONE)
     for name in ["localtime", "Factory", "Etc/GMT+5", "EST5EDT"]:
         with pytest.raises(ValidationError):

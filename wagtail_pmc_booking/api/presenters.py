@@ -11,9 +11,9 @@ from ..scheduling import Slot
 from . import schemas
 
 MeetingStatus = Literal["created", "pending", "skipped", "deleted"]
-Status = Literal["confirmed", "cancelled"]
+BookingStatusName = Literal["confirmed", "cancelled"]
 
-BOOKING_STATUS: dict[str, Status] = {
+BOOKING_STATUS: dict[str, BookingStatusName] = {
     BookingStatus.CONFIRMED: "confirmed",
     BookingStatus.CANCELLED: "cancelled",
 }
