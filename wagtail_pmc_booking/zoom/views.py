@@ -5,12 +5,15 @@ The start link is fetched from Zoom when a staff member asks for it and handed s
 to their browser as a redirect: it is never stored, logged or put in a page.
 """
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -47,7 +50,13 @@ FILTERS = {
 }
 
 
-def _back(request, fallback):
+def refused(request: HttpRequest) -> HttpResponseBase:
+    """Wagtail's answer to a user the policy refuses (a message and the dashboard)."""
+    response: HttpResponseBase = permission_denied(request)
+    return response
+
+
+def _back(request: HttpRequest, fallback: str) -> str:
     target = request.POST.get("next") or request.GET.get("next")
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -57,27 +66,27 @@ def _back(request, fallback):
 
 
 @method_decorator(require_admin_access, name="dispatch")
-class MeetingsIndexView(WagtailAdminTemplateMixin, TemplateView):
+class MeetingsIndexView(WagtailAdminTemplateMixin, TemplateView):  # type: ignore[misc]
     """Zoom meetings by state, soonest booking first, with their last errors."""
 
     template_name = "wagtail_pmc_booking/zoom/index.html"
     page_title = gettext_lazy("Zoom meetings")
     header_icon = "media"
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not meeting_policy().user_has_any_permission(request.user, VIEW):
-            return permission_denied(request)
+            return refused(request)
         return super().dispatch(request, *args, **kwargs)
 
-    def get_breadcrumbs_items(self):
+    def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
         return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
 
     @cached_property
-    def current_filter(self):
+    def current_filter(self) -> str:
         chosen = self.request.GET.get("state", "attention")
         return chosen if chosen in FILTERS else "attention"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         rows = (
             ZoomMeeting.objects.filter(FILTERS[self.current_filter][1])
@@ -99,12 +108,12 @@ class MeetingsIndexView(WagtailAdminTemplateMixin, TemplateView):
         return context
 
 
-@require_admin_access
+@require_admin_access  # type: ignore[untyped-decorator]
 @require_POST
-def resync(request, booking_id):
+def resync(request: HttpRequest, booking_id: str) -> HttpResponseBase:
     """One attempt now, whatever the retry time; queued again if Zoom still fails."""
     if not meeting_policy().user_has_permission(request.user, RESYNC):
-        return permission_denied(request)
+        return refused(request)
     booking = get_object_or_404(Booking, public_id=booking_id)
     outcome = resync_now(booking)
     if outcome.action == Action.FAILED:
@@ -128,7 +137,7 @@ def resync(request, booking_id):
     return redirect(_back(request, reverse("pmc_zoom:index")))
 
 
-def outcome_label(action):
+def outcome_label(action: Action) -> str:
     return {
         Action.CREATED: _("created"),
         Action.UPDATED: _("updated"),
@@ -138,12 +147,12 @@ def outcome_label(action):
     }.get(action, action)
 
 
-@require_admin_access
+@require_admin_access  # type: ignore[untyped-decorator]
 @never_cache
-def start_meeting(request, booking_id):
+def start_meeting(request: HttpRequest, booking_id: str) -> HttpResponseBase:
     """Redirect a staff member to a start link Zoom makes right now (it expires soon)."""
     if not meeting_policy().user_has_permission(request.user, START):
-        return permission_denied(request)
+        return refused(request)
     record = (
         ZoomMeeting.objects.select_related("booking")
         .filter(
@@ -165,12 +174,12 @@ def start_meeting(request, booking_id):
     return response
 
 
-class ZoomMenuItem(MenuItem):
-    def is_shown(self, request):
+class ZoomMenuItem(MenuItem):  # type: ignore[misc]
+    def is_shown(self, request: HttpRequest) -> bool:
         return bool(meeting_policy().user_has_any_permission(request.user, VIEW))
 
 
-class ZoomMeetingsViewSet(ViewSet):
+class ZoomMeetingsViewSet(ViewSet):  # type: ignore[misc]
     """Registered with ``register_admin_viewset``; may also join the "Bookings" group."""
 
     name = "pmc_zoom"
@@ -180,10 +189,10 @@ class ZoomMeetingsViewSet(ViewSet):
     add_to_admin_menu = True
 
     @cached_property
-    def menu_item_class(self):
+    def menu_item_class(self) -> type[ZoomMenuItem]:
         return ZoomMenuItem
 
-    def get_urlpatterns(self):
+    def get_urlpatterns(self) -> list[URLPattern]:
         return [
             path("", MeetingsIndexView.as_view(), name="index"),
             path("<str:booking_id>/resync/", resync, name="resync"),
