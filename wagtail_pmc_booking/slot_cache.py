@@ -14,6 +14,8 @@ to fail a listing or a booking.
 import hashlib
 import logging
 import uuid
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
@@ -24,11 +26,13 @@ from .models import AvailabilityWindow, Booking, Host, MeetingType, OutOfOffice
 
 VERSION_KEY = "wagtail_pmc_booking:slots:version"
 
+T = TypeVar("T")
+
 logger = logging.getLogger(__name__)
 
 
-def version():
-    stamp = cache.get(VERSION_KEY)
+def version() -> str:
+    stamp: str | None = cache.get(VERSION_KEY)
     if stamp is None:
         stamp = uuid.uuid4().hex
         cache.add(VERSION_KEY, stamp, None)
@@ -36,19 +40,19 @@ def version():
     return stamp
 
 
-def invalidate(**kwargs):
+def invalidate(**kwargs: object) -> None:
     try:
         cache.set(VERSION_KEY, uuid.uuid4().hex, None)
     except Exception:  # any backend's "unreachable"
         logger.warning("Slot cache not invalidated: the cache is unavailable", exc_info=True)
 
 
-def invalidate_now_and_on_commit(**kwargs):
+def invalidate_now_and_on_commit(**kwargs: object) -> None:
     invalidate()
     transaction.on_commit(invalidate)
 
 
-def cached(parts, compute):
+def cached(parts: tuple[object, ...], compute: Callable[[], T]) -> T:
     """``compute()``, remembered for ``SLOTS_CACHE_SECONDS`` under ``parts`` + version."""
     seconds = booking_settings.SLOTS_CACHE_SECONDS
     if not seconds:
@@ -56,7 +60,7 @@ def cached(parts, compute):
     try:
         digest = hashlib.sha256(repr((version(), *parts)).encode()).hexdigest()
         key = f"wagtail_pmc_booking:slots:{digest}"
-        found = cache.get(key)
+        found: T | None = cache.get(key)
     except Exception:  # any backend's "unreachable"
         logger.warning("Slots computed without the cache: it is unavailable", exc_info=True)
         return compute()

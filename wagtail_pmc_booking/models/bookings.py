@@ -1,6 +1,8 @@
 """Bookings and their append-only audit trail. Only ``booking.py`` writes these."""
 
 import zoneinfo
+from datetime import datetime
+from typing import Any, NoReturn
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -15,11 +17,11 @@ class BookingStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class BookingQuerySet(models.QuerySet):
-    def confirmed(self):
+class BookingQuerySet(models.QuerySet["Booking"]):
+    def confirmed(self) -> "BookingQuerySet":
         return self.filter(status=BookingStatus.CONFIRMED)
 
-    def overlapping(self, start, end):
+    def overlapping(self, start: datetime, end: datetime) -> "BookingQuerySet":
         """Bookings whose blocked range intersects [start, end)."""
         return self.filter(blocked_start__lt=end, blocked_end__gt=start)
 
@@ -108,15 +110,15 @@ class Booking(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.public_id} {self.attendee_name} {self.start:%Y-%m-%d %H:%M} UTC"
 
     @property
-    def is_confirmed(self):
+    def is_confirmed(self) -> bool:
         return self.status == BookingStatus.CONFIRMED
 
     @property
-    def attendee_zoneinfo(self):
+    def attendee_zoneinfo(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.attendee_timezone)
 
 
@@ -149,13 +151,13 @@ class BookingEvent(models.Model):
         verbose_name = _("booking event")
         verbose_name_plural = _("booking events")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.booking_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise ValidationError("Audit events are append-only.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise ValidationError("Audit events are append-only.")

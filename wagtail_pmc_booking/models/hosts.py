@@ -77,11 +77,11 @@ class Host(ClusterableModel):
         verbose_name = _("host")
         verbose_name_plural = _("hosts")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
     @property
-    def zoneinfo(self):
+    def zoneinfo(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
 
 
@@ -97,10 +97,10 @@ class AvailabilityWindow(Orderable):
         verbose_name = _("availability window")
         verbose_name_plural = _("availability windows")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_weekday_display()} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         if self.start_time and self.end_time and self.start_time >= self.end_time:
             raise ValidationError(

@@ -80,15 +80,15 @@ class MeetingType(ClusterableModel):
         verbose_name = _("meeting type")
         verbose_name_plural = _("meeting types")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
     @property
-    def step_minutes(self):
+    def step_minutes(self) -> int | None:
         """Slot starts step by the interval, or by the length when none is set."""
         return self.slot_interval_minutes or None
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         if self.durations and self.default_duration not in self.durations:
             raise ValidationError(

@@ -58,7 +58,7 @@ class OutOfOffice(models.Model):
         verbose_name_plural = _("out of office")
         indexes = [models.Index(fields=["end_date", "start_date"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         when = f"{self.start_date:%Y-%m-%d}"
         if self.end_date and self.end_date != self.start_date:
             when += f" – {self.end_date:%Y-%m-%d}"
@@ -68,12 +68,12 @@ class OutOfOffice(models.Model):
         return f"{who}: {when}" + (f" ({self.reason})" if self.reason else "")
 
     @property
-    def is_whole_day(self):
+    def is_whole_day(self) -> bool:
         return self.start_time is None and self.end_time is None
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
-        errors = {}
+        errors: dict[str, str] = {}
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = gettext("The end date cannot be before the start date.")
         if (self.start_time is None) != (self.end_time is None):
