@@ -5,9 +5,10 @@ whatever the number of hosts or days; the rules themselves live in ``scheduling`
 """
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone as django_timezone
 from django.utils.translation import gettext as _
@@ -34,11 +35,13 @@ class Pool:
     hosts: list[Host]
     schedules: list[scheduling.HostSchedule]
 
-    def host(self, host_id):
+    def host(self, host_id: int) -> Host:
         return next(h for h in self.hosts if h.pk == host_id)
 
 
-def meeting_type_hosts(meeting_type, host_ids=None):
+def meeting_type_hosts(
+    meeting_type: MeetingType, host_ids: Sequence[int] | None = None
+) -> list[Host]:
     """Active hosts, highest priority first, then by name: the first is the Zoom host."""
     through = MeetingType.hosts.through.objects.filter(
         meetingtype=meeting_type, host__is_active=True
@@ -48,14 +51,20 @@ def meeting_type_hosts(meeting_type, host_ids=None):
     return sorted((row.host for row in through), key=host_order)
 
 
-def host_order(host):
+def host_order(host: Host) -> tuple[int, str, int]:
     """The meeting type's host order, the same in every process and database."""
     return (-host.priority, host.name, host.pk)
 
 
 def load_pool(
-    meeting_type, *, range_start, range_end, host_ids=None, exclude_booking_id=None, hosts=None
-):
+    meeting_type: MeetingType,
+    *,
+    range_start: datetime,
+    range_end: datetime,
+    host_ids: Sequence[int] | None = None,
+    exclude_booking_id: int | None = None,
+    hosts: list[Host] | None = None,
+) -> Pool:
     """Hosts of ``meeting_type`` with windows, out-of-office and busy ranges around the range.
 
     ``hosts`` may be given when the caller already holds them (e.g. locked rows).
@@ -69,14 +78,14 @@ def load_pool(
     lo, hi = range_start - _MARGIN, range_end + _MARGIN
     first_day, last_day = (lo - timedelta(days=1)).date(), (hi + timedelta(days=1)).date()
 
-    windows = defaultdict(list)
+    windows: defaultdict[int, list[scheduling.WeeklyWindow]] = defaultdict(list)
     for row in AvailabilityWindow.objects.filter(host_id__in=ids).values_list(
         "host_id", "weekday", "start_time", "end_time"
     ):
         windows[row[0]].append(scheduling.WeeklyWindow(row[1], row[2], row[3]))
 
-    away = defaultdict(list)
-    shared_away = []
+    away: defaultdict[int, list[scheduling.OutOfOfficeRule]] = defaultdict(list)
+    shared_away: list[scheduling.OutOfOfficeRule] = []
     entries = OutOfOffice.objects.affecting(ids, first_day, last_day)
     for host_id, *fields in entries.values_list("host_id", *OutOfOffice.RULE_FIELDS):
         rule = scheduling.OutOfOfficeRule(*fields)
@@ -95,16 +104,16 @@ def load_pool(
             "host_id", "booking__blocked_start", "booking__blocked_end", "booking__start"
         ),
     ]
-    busy = defaultdict(list)
-    starts = defaultdict(list)
+    busy: defaultdict[int, list[scheduling.Interval]] = defaultdict(list)
+    starts: defaultdict[int, list[datetime]] = defaultdict(list)
     for host_id, blocked_start, blocked_end, start in taken:
         busy[host_id].append(scheduling.Interval(blocked_start, blocked_end))
         starts[host_id].append(start)
 
     cap = meeting_type.max_bookings_per_host_per_day
-    schedules = []
+    schedules: list[scheduling.HostSchedule] = []
     for host in hosts:
-        per_day = defaultdict(int)
+        per_day: defaultdict[date, int] = defaultdict(int)
         if cap:
             tz = host.zoneinfo
             for start in starts[host.pk]:
@@ -125,7 +134,7 @@ def load_pool(
     return Pool(meeting_type, hosts, schedules)
 
 
-def resolve_duration(meeting_type, duration):
+def resolve_duration(meeting_type: MeetingType, duration: int | None) -> int:
     duration = duration or meeting_type.default_duration
     if duration not in (meeting_type.durations or []):
         raise InvalidBookingRequest(
@@ -136,7 +145,14 @@ def resolve_duration(meeting_type, duration):
     return duration
 
 
-def slot_query(meeting_type, duration, *, range_start, range_end, now=None):
+def slot_query(
+    meeting_type: MeetingType,
+    duration: int,
+    *,
+    range_start: datetime,
+    range_end: datetime,
+    now: datetime | None = None,
+) -> scheduling.SlotQuery:
     return scheduling.SlotQuery(
         duration=duration,
         interval=meeting_type.slot_interval_minutes,
@@ -148,7 +164,7 @@ def slot_query(meeting_type, duration, *, range_start, range_end, now=None):
     )
 
 
-def offering(pool, duration):
+def offering(pool: Pool, duration: int) -> list[scheduling.HostSchedule]:
     """Only hosts who offer ``duration`` take part; collective needs all of them."""
     keep = [s for s, h in zip(pool.schedules, pool.hosts) if duration in (h.durations or [])]
     if scheduling.pool_mode(pool.meeting_type.assignment) == scheduling.INTERSECTION and len(
@@ -158,23 +174,25 @@ def offering(pool, duration):
     return keep
 
 
-def local_day_range(first_date, last_date, tz):
+def local_day_range(
+    first_date: date, last_date: date, tz: ZoneInfo | str
+) -> tuple[datetime, datetime]:
     """UTC bounds of the local days ``first_date``..``last_date`` (inclusive) in ``tz``."""
     tz = zone(tz)
     return boundary(first_date, time(0), tz), boundary(last_date + timedelta(days=1), time(0), tz)
 
 
 def list_slots(
-    meeting_type,
+    meeting_type: MeetingType,
     *,
-    start_date,
-    end_date,
-    tz,
-    duration=None,
-    host_ids=None,
-    now=None,
-    exclude_booking_id=None,
-):
+    start_date: date,
+    end_date: date,
+    tz: ZoneInfo | str,
+    duration: int | None = None,
+    host_ids: Sequence[int] | None = None,
+    now: datetime | None = None,
+    exclude_booking_id: int | None = None,
+) -> dict[date, list[Slot]]:
     """Bookable slots between two local dates of ``tz``, keyed by the local date there.
 
     ``exclude_booking_id`` frees that booking's own time (its attendee is moving it).
@@ -194,15 +212,15 @@ def list_slots(
 
 
 def find_slots(
-    meeting_type,
-    duration,
+    meeting_type: MeetingType,
+    duration: int,
     *,
-    range_start,
-    range_end,
-    host_ids=None,
-    now=None,
-    exclude_booking_id=None,
-):
+    range_start: datetime,
+    range_end: datetime,
+    host_ids: Sequence[int] | None = None,
+    now: datetime | None = None,
+    exclude_booking_id: int | None = None,
+) -> list[Slot]:
     """Bookable slots starting in ``[range_start, range_end)``, as of ``now``.
 
     Without an explicit ``now`` the slots are computed as of the current minute, so
@@ -212,7 +230,7 @@ def find_slots(
         return []
     now = now or django_timezone.now().replace(second=0, microsecond=0)
 
-    def compute():
+    def compute() -> list[Slot]:
         query = slot_query(
             meeting_type, duration, range_start=range_start, range_end=range_end, now=now
         )
@@ -247,7 +265,7 @@ def next_slots(
     after: datetime,
     count: int = 3,
     now: datetime | None = None,
-    host_ids: list[int] | None = None,
+    host_ids: Sequence[int] | None = None,
 ) -> list[Slot]:
     """The first ``count`` slots from ``after`` on (of ``host_ids`` only, when given)."""
     now = now or django_timezone.now()
@@ -262,6 +280,6 @@ def next_slots(
     return found[:count]
 
 
-def default_timezone(meeting_type):
+def default_timezone(meeting_type: MeetingType) -> str:
     host = next(iter(meeting_type_hosts(meeting_type)), None)
     return host.timezone if host else "UTC"

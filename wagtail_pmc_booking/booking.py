@@ -336,7 +336,9 @@ def _clean_attendee(
         errors["notes"] = [_("Use at most %(max)s characters.") % {"max": NOTES_MAX_LENGTH}]
     elif _has_control_characters(notes, multiline=True):
         errors["notes"] = [_("Remove the control characters from your notes.")]
-    return _Attendee(name, email, tz, notes if isinstance(notes, str) else "")
+    return _Attendee(
+        name, email, tz if isinstance(tz, str) else "", notes if isinstance(notes, str) else ""
+    )
 
 
 # The transaction -----------------------------------------------------------------------

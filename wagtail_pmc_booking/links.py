@@ -62,14 +62,17 @@ def opened_before_cancel(booking: Booking, token: object) -> bool:
 def site_root_url(booking: Booking | None = None, request: HttpRequest | None = None) -> str:
     """Where the site is: ``BASE_URL``, else the request, else the Wagtail ``Site`` of the
     booking's booking page (or the default site), else ``WAGTAILADMIN_BASE_URL``."""
-    if booking_settings.BASE_URL:
-        return booking_settings.BASE_URL.rstrip("/")
+    base_url: str = booking_settings.BASE_URL
+    if base_url:
+        return base_url.rstrip("/")
     if request is not None:
         return request.build_absolute_uri("/").rstrip("/")
     site = _site_of(booking)
     if site is not None:
-        return site.root_url.rstrip("/")
-    return (getattr(settings, "WAGTAILADMIN_BASE_URL", "") or "").rstrip("/")
+        root_url: str = site.root_url
+        return root_url.rstrip("/")
+    admin_base_url: str = getattr(settings, "WAGTAILADMIN_BASE_URL", "") or ""
+    return admin_base_url.rstrip("/")
 
 
 def _site_of(booking: Booking | None) -> Site | None:
