@@ -7,6 +7,7 @@ so an error answers the same wherever it is met.
 
 from typing import Any, ClassVar
 
+from django.forms import BaseForm
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -64,7 +65,7 @@ class BookingBusy(BookingError):
     default_message = _("Bookings are busy right now. Please try again in a moment.")
 
 
-def add_to_form(form: Any, exc: BookingError) -> None:
+def add_to_form(form: BaseForm, exc: BookingError) -> None:
     """Put a domain error on a Django form: field errors where the form has the field,
     the rest (and the summary, when no field is named) as non-field errors."""
     for name, messages in exc.fields.items():

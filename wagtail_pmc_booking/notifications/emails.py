@@ -16,6 +16,7 @@ import re
 import zoneinfo
 from datetime import datetime, timedelta
 from email.utils import formataddr, parseaddr
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -39,11 +40,16 @@ TEMPLATE_DIR = "wagtail_pmc_booking/emails"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 
 
-def build_message(booking, change, *, host=None, now=None):
+def build_message(
+    booking: Booking, change: str, *, host: Host | None = None, now: datetime | None = None
+) -> EmailMultiAlternatives:
     """The email telling ``host`` (or the attendee, when None) about ``change``."""
     audience = HOST if host is not None else ATTENDEE
     recipient_tz = host.timezone if host is not None else booking.attendee_timezone
+    co_hosts: list[Host]
     if change == RELEASED:
+        if host is None:
+            raise ValueError("a released email is a former host's: give the host")
         booking, co_hosts = _as_released(booking, host), []
     else:
         co_hosts = list(booking.co_hosts.all())
@@ -86,13 +92,23 @@ def address(name: str, email: str) -> str:
     return formataddr((one_line(name), one_line(email).replace(" ", "")))
 
 
-def send(booking, change, *, host=None, now=None):
+def send(
+    booking: Booking, change: str, *, host: Host | None = None, now: datetime | None = None
+) -> None:
     build_message(booking, change, host=host, now=now).send()
 
 
-def _context(booking, change, audience, host, co_hosts, recipient_tz, now):
+def _context(
+    booking: Booking,
+    change: str,
+    audience: str,
+    host: Host | None,
+    co_hosts: list[Host],
+    recipient_tz: str,
+    now: datetime | None,
+) -> dict[str, Any]:
     join_url, passcode = ics.join_details(booking) if change != RELEASED else (None, None)
-    context = {
+    context: dict[str, Any] = {
         "booking": booking,
         "change": change,
         "audience": audience,
@@ -116,7 +132,7 @@ def _context(booking, change, audience, host, co_hosts, recipient_tz, now):
     return context
 
 
-def _previous_time(booking):
+def _previous_time(booking: Booking) -> dict[str, datetime] | None:
     """Where the booking was before its latest move, from the audit trail.
 
     The latest move is this revision's: an email for an older revision is never sent.

@@ -6,6 +6,7 @@ instead of adding a second one. The ``ORGANIZER`` is the booking's (primary) hos
 same in every copy. Emails and downloads share one writer, so they never disagree.
 """
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress
 
 from ..conf import booking_settings
-from ..models import Booking
+from ..models import Booking, Host
 
 PRODID = "-//wagtail-pmc-booking//Booking//EN"
 REQUEST = "REQUEST"
@@ -22,17 +23,17 @@ CANCEL = "CANCEL"
 PUBLISH = "PUBLISH"
 
 
-def uid(booking):
+def uid(booking: Booking) -> str:
     """Stable for the booking's whole life: ``<public id>@<site host>``."""
     domain = urlsplit(booking_settings.BASE_URL or "").hostname or "wagtail-pmc-booking"
     return f"{booking.public_id}@{domain}"
 
 
-def method_for(booking):
+def method_for(booking: Booking) -> str:
     return REQUEST if booking.is_confirmed else CANCEL
 
 
-def join_details(booking):
+def join_details(booking: Booking) -> tuple[str | None, str | None]:
     """``(join_url, passcode)`` of the booking's Zoom meeting, or ``(None, None)``.
 
     Never a start URL or host key: the meeting record does not hold them.
@@ -44,7 +45,11 @@ def join_details(booking):
 
 
 def invitation(
-    booking: Booking, *, co_hosts=(), method: str | None = None, now: datetime | None = None
+    booking: Booking,
+    *,
+    co_hosts: Iterable[Host] = (),
+    method: str | None = None,
+    now: datetime | None = None,
 ) -> str:
     """The emailed ``.ics``: ``METHOD:REQUEST`` while confirmed, ``METHOD:CANCEL`` after.
 
@@ -63,7 +68,9 @@ def attendee_invite(booking: Booking, *, now: datetime | None = None) -> bytes:
     return _calendar(booking, (), PUBLISH, now)
 
 
-def _calendar(booking: Booking, co_hosts, method: str, now: datetime | None) -> bytes:
+def _calendar(
+    booking: Booking, co_hosts: Iterable[Host], method: str, now: datetime | None
+) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -72,7 +79,7 @@ def _calendar(booking: Booking, co_hosts, method: str, now: datetime | None) -> 
     return calendar.to_ical()
 
 
-def _event(booking, co_hosts, method, now):
+def _event(booking: Booking, co_hosts: Iterable[Host], method: str, now: datetime) -> Event:
     host = booking.host
     event = Event()
     event.add("uid", uid(booking))
@@ -108,7 +115,7 @@ def _event(booking, co_hosts, method, now):
     return event
 
 
-def _address(email, name, *, attendee=False):
+def _address(email: str, name: str, *, attendee: bool = False) -> vCalAddress:
     address = vCalAddress(f"mailto:{email}")
     address.params["CN"] = str(name)
     if attendee:

@@ -19,7 +19,7 @@ EMAIL_RETRIES = 5
 EMAIL_RETRY_DELAY = 60
 
 
-@db_task(retries=EMAIL_RETRIES, retry_delay=EMAIL_RETRY_DELAY, context=True)
+@db_task(retries=EMAIL_RETRIES, retry_delay=EMAIL_RETRY_DELAY, context=True)  # type: ignore[untyped-decorator]  # huey is untyped
 def send_booking_email(
     booking_pk: int,
     change: str,
