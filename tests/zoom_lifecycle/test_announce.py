@@ -3,8 +3,10 @@
 from django.core import mail
 
 from tests.zoom_lifecycle.conftest import at, meeting_of
+from wagtail_pmc_booking import signals
+from wagtail_pmc_booking.models import Booking
 from wagtail_pmc_booking.zoom.outcomes import Action
-from wagtail_pmc_booking.zoom.reconcile import sync_meeting
+from wagtail_pmc_booking.zoom.reconcile import sync_inline, sync_meeting
 
 
 def attendee_emails(booking):
@@ -52,3 +54,39 @@ def test_a_cancelled_booking_gets_no_zoom_link_email(
         sync_meeting(booking.pk, force=True)
 
     assert not any(m.subject.startswith("Your Zoom link") for m in mail.outbox[sent_before:])
+
+
+def test_a_meeting_made_late_is_announced_once_committed_as_meeting_ready(
+    fake_zoom, book, django_capture_on_commit_callbacks
+):
+    fake_zoom.set_fault("500")
+    booking = book(at(10))
+    fake_zoom.clear_faults()
+    heard = []
+
+    def listen(sender, **kwargs):
+        heard.append((sender, kwargs))
+
+    signals.meeting_ready.connect(listen)
+    try:
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            sync_meeting(booking.pk, force=True)
+        assert heard == []
+        for callback in callbacks:
+            callback()
+    finally:
+        signals.meeting_ready.disconnect(listen)
+
+    assert heard == [(Booking, {"signal": signals.meeting_ready, "booking_pk": booking.pk})]
+
+
+def test_an_inline_sync_that_fails_hands_its_retry_time_to_the_scheduler(fake_zoom, book):
+    fake_zoom.set_fault("500")
+    booking = book(at(10))
+    queued = []
+
+    outcome = sync_inline(booking.pk, lambda pk, when: queued.append((pk, when)))
+
+    assert outcome.action == Action.FAILED
+    assert queued == [(booking.pk, outcome.retry_at)]
+    assert outcome.retry_at == meeting_of(booking).next_attempt_at
