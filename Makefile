@@ -9,7 +9,7 @@ PORT ?= 8000
 # Absolute links in emails, the embed and the printed admin URL follow HOST and PORT.
 BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: install chromium demo test test-postgres lint benchmarks clean
+.PHONY: install chromium demo test test-postgres lint lint-js benchmarks clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,17 @@ lint: $(STAMP) lint-js
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 	$(MANAGE) makemigrations --check --dry-run
+
+# The widget's JavaScript, with Biome's recommended rules (package.json pins it; npm ci
+# runs only when node_modules is missing or older than the lock file).
+NODE_STAMP := node_modules/.installed-stamp
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+lint-js: $(NODE_STAMP)
+	node_modules/.bin/biome lint --error-on-warnings wagtail_pmc_booking/static
 
 benchmarks: $(STAMP)
 	$(PY) benchmarks/slots.py

@@ -4,6 +4,7 @@ The config carries the widget's texts too (``widget_strings()``), translated her
 Django's ``gettext`` so the JavaScript holds no words of its own.
 """
 
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language, gettext, ngettext
 
@@ -41,7 +42,8 @@ def widget_config(meeting_type, *, host=None, mode="book", booking=None, manage_
         },
         "host": host.slug if host else None,
         "inviteUrl": invite_url_pattern(),
-        "language": get_language(),
+        # The language of the strings, for their plural rules (a BCP 47 tag, as Django's are).
+        "language": get_language() or settings.LANGUAGE_CODE,
         "strings": widget_strings(),
     }
     if booking is not None:

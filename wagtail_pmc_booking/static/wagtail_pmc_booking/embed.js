@@ -1,5 +1,4 @@
-/* Embed for sites outside Wagtail (classic script): each <div data-pmc-booking="slug"> becomes
-   an iframe of the widget that sizes itself and re-emits its events. Attributes: README. */
+/* Embed (classic script): <div data-pmc-booking="slug"> becomes a self-sizing widget iframe. */
 (() => {
 	const FORWARDED = ["pmc:booking-created", "pmc:booking-rescheduled"];
 	const src = document.currentScript?.src;
@@ -20,7 +19,7 @@
 		iframe.style.cssText = "display:block;width:100%;min-width:300px;border:0;overflow:hidden;height:640px";
 		div.pmcBookingFrame = iframe;
 		div.replaceChildren(iframe);
-		frames.push({ div, iframe, origin: url.origin, named: !!iframe.title });
+		frames.push({ div, iframe, origin: url.origin });
 	}
 
 	function mountAll() {
@@ -34,7 +33,7 @@
 		if (data.type === "pmc:resize") {
 			const height = Number(data.height);
 			if (height > 0) frame.iframe.style.height = `${Math.min(Math.ceil(height), 10000)}px`;
-			if (!frame.named && data.title) frame.iframe.title = String(data.title);
+			if (!frame.iframe.title && data.title) frame.iframe.title = data.title;
 		} else if (FORWARDED.includes(data.type)) {
 			const init = { detail: data.booking };
 			frame.div.dispatchEvent(new CustomEvent(data.type, init));

@@ -7,8 +7,8 @@ export async function api(w, path, { query = {}, body } = {}) {
 		if (v != null) url.searchParams.set(k, v);
 	}
 	try {
-		const headers = body ? { "Content-Type": "application/json" } : {};
-		const res = await fetch(url, { method: body ? "POST" : "GET", headers, body: body && JSON.stringify(body) });
+		const post = { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) };
+		const res = await fetch(url, body ? post : {});
 		const data = await res.json().catch(() => ({}));
 		return { ok: res.ok, status: res.status, data, error: data.error || {} };
 	} catch {

@@ -1,4 +1,4 @@
-/* Picking a time: month (ARIA grid, roving tabindex), day's times, length, zone. */
+/* Picking a time: month grid, the day's times, length, zone. */
 import { api, message } from "./api.js";
 import * as d from "./dates.js";
 import { card, h, heading, newAlert, say, show, showAlert, uid } from "./dom.js";
@@ -6,7 +6,6 @@ import { t } from "./strings.js";
 
 export function pick(w, notice) {
 	const rescheduling = w.mode === "reschedule";
-	const head = heading(rescheduling ? t("rescheduleTitle") : t("pickTitle"));
 	const today = d.todayIn(w.tz);
 	let first = today;
 	if (w.day) first = w.day;
@@ -14,14 +13,14 @@ export function pick(w, notice) {
 	w.month = first.slice(0, 7);
 	w.findFirst = !w.day;
 	w.skipped = 0;
-	w.calEl = h("div.pmc-cal");
-	w.slotsEl = h("div.pmc-slots");
+	w.cal = h("div.pmc-cal");
+	w.slots = h("div.pmc-slots");
 	const summary = h("div.pmc-summary", h("p.pmc-name", w.mt.name), h("p.pmc-meta", h("span.pmc-i-video"), t("video")));
 	const current = rescheduling && card(w, t("current"));
-	const pickers = [lengths(w), h("div.pmc-pick", w.calEl, w.slotsEl), zonePicker(w)];
-	show(w, [summary, current, head, newAlert(w, notice), pickers], notice && head);
-	buildMonth(w);
-	load(w);
+	const pickers = [lengths(w), h("div.pmc-pick", w.cal, w.slots), zonePicker(w)];
+	const head = heading(rescheduling ? t("rescheduleTitle") : t("pickTitle"));
+	show(w, [summary, current, head, newAlert(w, notice), pickers], !!notice);
+	goMonth(w, w.month);
 }
 
 export function retake(w) {
@@ -40,17 +39,13 @@ export function slotCard(w, label) {
 function lengths(w) {
 	const all = w.mt.durations;
 	if (w.mode !== "book" || all.length < 2) return null;
-	const pressed = (n) => String(n === w.duration);
-	const chip = (n) =>
-		h("button.pmc-chip", { "aria-pressed": pressed(n), onclick: () => setDuration(w, n) }, t("minutes", { n }));
+	const chip = (n) => h("button.pmc-chip", { "aria-pressed": String(n === w.duration), onclick: () => setLength(w, n) }, t("minutes", { n }));
 	return h("div.pmc-durations", { role: "group", "aria-label": t("duration") }, all.map(chip));
 }
 
-function setDuration(w, n) {
+function setLength(w, n) {
 	w.duration = n;
-	for (const b of w.screen.querySelectorAll(".pmc-chip")) {
-		b.setAttribute("aria-pressed", b.textContent === t("minutes", { n }));
-	}
+	for (const b of w.screen.querySelectorAll(".pmc-chip")) b.setAttribute("aria-pressed", b.textContent === t("minutes", { n }));
 	load(w);
 }
 
@@ -58,9 +53,7 @@ function zonePicker(w) {
 	const id = uid();
 	const list = h("datalist", { id: `${id}-list` });
 	const note = h("span.pmc-muted", d.offsetOf(w.tz));
-	const fill = () => {
-		if (!list.childElementCount) list.append(...d.zoneList().map((z) => h("option", { value: d.zoneLabel(z) })));
-	};
+	const fill = () => list.childElementCount || list.append(...d.zoneList().map((z) => h("option", { value: d.zoneLabel(z) })));
 	const change = () => {
 		const zone = d.zoneList().find((z) => d.zoneLabel(z) === input.value.trim());
 		input.setAttribute("aria-invalid", !zone);
@@ -74,58 +67,49 @@ function zonePicker(w) {
 	return h("div.pmc-tz", h("label", { for: id }, t("timezone"), " ", note), input, list);
 }
 
-const column = (w, day) => (d.weekdayOf(day) - w.weekStart + 7) % 7;
+const column = (day) => (d.weekdayOf(day) - d.weekStart + 7) % 7;
 const seven = (fn) => [0, 1, 2, 3, 4, 5, 6].map(fn);
-
-function buildMonth(w) {
-	const first = `${w.month}-01`;
-	const start = d.addDays(first, -column(w, first));
-	const today = d.todayIn(w.tz);
-	const titleId = uid();
-	const weekday = (i) =>
-		d.fmt("UTC", { weekday: "short" }).format(d.noon(d.addDays("2024-01-01", (w.weekStart - 1 + i) % 7)));
-	const cell = (day) => {
-		if (!d.inMonth(day, w.month)) return h("td");
-		const selector = day === today ? "button.pmc-day.is-today" : "button.pmc-day";
-		return h("td", h(selector, { "data-day": day, onclick: () => chooseDay(w, day) }, String(+day.slice(8))));
-	};
-	const go = (n) => () => goMonth(w, d.addMonths(w.month, n));
-	const prev = h("button.pmc-nav", { "aria-label": t("prevMonth"), disabled: w.month <= today.slice(0, 7), onclick: go(-1) }, "‹");
-	const next = h("button.pmc-nav", { "aria-label": t("nextMonth"), disabled: w.month >= d.addMonths(today, 12), onclick: go(1) }, "›");
-	const title = d.fmt("UTC", { month: "long", year: "numeric" }).format(d.noon(first));
-	const head = h("thead", h("tr", seven((i) => h("th", { scope: "col" }, weekday(i)))));
-	const rows = [0, 1, 2, 3, 4, 5].map((row) => h("tr", seven((col) => cell(d.addDays(start, row * 7 + col)))));
-	w.grid = h("table", { role: "grid", "aria-labelledby": titleId, onkeydown: (e) => onKey(w, e) }, head, h("tbody", rows));
-	w.calEl.replaceChildren(h("div.pmc-cal-head", prev, h("h3.pmc-month", { id: titleId }, title), next), w.grid);
-}
 
 function goMonth(w, month, focusDay) {
 	w.month = month;
 	w.focusDay = focusDay;
-	w.pendingFocus = !!focusDay;
-	buildMonth(w);
+	w.refocus = !!focusDay;
+	const first = `${month}-01`;
+	const start = d.addDays(first, -column(first));
+	const today = d.todayIn(w.tz);
+	const titleId = uid();
+	const weekday = (i) => d.fmt("UTC", { weekday: "short" }).format(d.noon(d.addDays("2024-01-01", (d.weekStart - 1 + i) % 7)));
+	const cell = (day) => {
+		if (!d.inMonth(day, month)) return h("td");
+		const selector = day === today ? "button.pmc-day.is-today" : "button.pmc-day";
+		return h("td", h(selector, { "data-day": day, onclick: () => chooseDay(w, day) }, String(+day.slice(8))));
+	};
+	const nav = (label, n, disabled) => h("button.pmc-nav", { "aria-label": label, disabled, onclick: () => goMonth(w, d.addMonths(month, n)) }, n < 0 ? "‹" : "›");
+	const title = d.fmt("UTC", { month: "long", year: "numeric" }).format(d.noon(first));
+	const head = h("thead", h("tr", seven((i) => h("th", { scope: "col" }, weekday(i)))));
+	const rows = [0, 1, 2, 3, 4, 5].map((row) => h("tr", seven((col) => cell(d.addDays(start, row * 7 + col)))));
+	w.grid = h("table", { role: "grid", "aria-labelledby": titleId, onkeydown: (e) => onKey(w, e) }, head, h("tbody", rows));
+	w.cal.replaceChildren(h("div.pmc-cal-head", nav(t("prevMonth"), -1, month <= today.slice(0, 7)),
+		h("h3.pmc-month", { id: titleId }, title), nav(t("nextMonth"), 1, month >= d.addMonths(today, 12))), w.grid);
 	load(w);
 }
 
-/** The month's slots (cached); at first, goes to the first open day. */
+/** The month's slots (cached); at first, finds an open day. */
 async function load(w) {
 	const seq = ++w.seq;
 	const key = `${w.tz}|${w.duration}|${w.month}`;
 	w.days = null;
-	paint(w);
-	times(w);
+	refresh(w);
 	if (!w.cache.has(key)) {
 		const today = d.todayIn(w.tz);
 		const first = `${w.month}-01`;
 		const end = d.addDays(`${d.addMonths(first, 1)}-01`, -1);
-		const query = { meetingType: w.mt.slug, start: first < today ? today : first, end, timezone: w.tz, duration: w.duration };
-		query.host = w.cfg.host;
+		const query = { meetingType: w.mt.slug, start: first < today ? today : first, end, timezone: w.tz, duration: w.duration, host: w.cfg.host };
 		if (w.mode === "reschedule") Object.assign(query, { rescheduling: w.current.bookingId, token: w.token });
 		const r = await api(w, "slots", { query });
 		if (seq !== w.seq) return;
-		if (r.ok) {
-			w.cache.set(key, r.data.slots);
-		} else {
+		if (r.ok) w.cache.set(key, r.data.slots);
+		else {
 			w.findFirst = false;
 			showAlert(w, message(w, r));
 		}
@@ -138,6 +122,10 @@ async function load(w) {
 		w.day = open.find((day) => day >= w.prefer) || open[0];
 		announce(w);
 	}
+	refresh(w);
+}
+
+function refresh(w) {
 	paint(w);
 	times(w);
 }
@@ -145,8 +133,7 @@ async function load(w) {
 /** Day states and roving tabindex, in place so focus survives. */
 function paint(w) {
 	const days = w.days || {};
-	const candidates = [w.focusDay, w.day, Object.keys(days).sort()[0]];
-	const focus = candidates.find((day) => d.inMonth(day, w.month)) || `${w.month}-01`;
+	const focus = [w.focusDay, w.day, Object.keys(days).sort()[0]].find((day) => d.inMonth(day, w.month)) || `${w.month}-01`;
 	w.grid.setAttribute("aria-busy", !w.days);
 	for (const b of w.grid.querySelectorAll("[data-day]")) {
 		const day = b.dataset.day;
@@ -158,25 +145,23 @@ function paint(w) {
 		b.tabIndex = day === focus ? 0 : -1;
 		b.parentNode.setAttribute("aria-selected", day === w.day);
 	}
-	if (w.pendingFocus && w.days) {
-		w.pendingFocus = false;
+	if (w.refocus && w.days) {
+		w.refocus = false;
 		w.grid.querySelector(`[data-day="${focus}"]`).focus();
 	}
 }
 
-const STEPS = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -7, ArrowDown: 7 };
-
 function onKey(w, e) {
 	const day = e.target.dataset.day;
-	const col = column(w, day);
-	const step = { ...STEPS, Home: -col, End: 6 - col }[e.key];
+	const col = column(day);
+	const step = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -7, ArrowDown: 7, Home: -col, End: 6 - col }[e.key];
 	if (step === undefined) return;
 	e.preventDefault();
 	const next = d.addDays(day, step);
 	if (next < `${d.todayIn(w.tz).slice(0, 7)}-01`) return;
 	if (!d.inMonth(next, w.month)) return goMonth(w, next.slice(0, 7), next);
 	w.focusDay = next;
-	w.pendingFocus = true;
+	w.refocus = true;
 	paint(w);
 }
 
@@ -184,8 +169,7 @@ function chooseDay(w, day) {
 	if (!w.days?.[day]) return;
 	w.day = day;
 	w.focusDay = null;
-	paint(w);
-	times(w);
+	refresh(w);
 	announce(w);
 }
 
@@ -193,6 +177,7 @@ function announce(w) {
 	say(w, t("timesOn", { n: w.days[w.day].length, date: d.longDay(w.day) }));
 }
 
+/** The day's times, a hint, or a same-height skeleton. */
 function times(w) {
 	const headId = uid();
 	const list = w.days && d.inMonth(w.day, w.month) && w.days[w.day];
@@ -200,12 +185,12 @@ function times(w) {
 	if (!w.days) {
 		body = h("ul.pmc-times", { "aria-hidden": "true" }, [1, 2, 3, 4, 5, 6].map(() => h("li", h("span.pmc-skel"))));
 	} else if (!list) {
-		const month = w.calEl.querySelector(".pmc-month").textContent;
+		const month = w.cal.querySelector(".pmc-month").textContent;
 		body = h("p.pmc-muted", Object.keys(w.days).length ? t("pickDay") : t("noTimesMonth", { month }));
 	} else {
-		const attrs = (s) => ({ "aria-pressed": String(w.slot?.start === s.start), onclick: () => w.chosen(w, s) });
-		const time = (s) => h("li", h("button.pmc-time", attrs(s), d.timeOf(s.start, w.tz)));
+		const pressed = (s) => String(w.slot?.start === s.start);
+		const time = (s) => h("li", h("button.pmc-time", { "aria-pressed": pressed(s), onclick: () => w.chosen(w, s) }, d.timeOf(s.start, w.tz)));
 		body = h("ul.pmc-times", { "aria-labelledby": headId }, list.map(time));
 	}
-	w.slotsEl.replaceChildren(h("h3.pmc-day-title", { id: headId }, list && d.longDay(w.day)), body);
+	w.slots.replaceChildren(h("h3.pmc-day-title", { id: headId }, list && d.longDay(w.day)), body);
 }

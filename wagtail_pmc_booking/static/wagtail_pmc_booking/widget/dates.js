@@ -1,4 +1,4 @@
-/* Days are "YYYY-MM-DD" (arithmetic at noon UTC); times via Intl in a zone. */
+/* Days are "YYYY-MM-DD" (maths at noon UTC); times via Intl. */
 const pad = (n) => String(n).padStart(2, "0");
 const DAY = { weekday: "long", year: "numeric", month: "long", day: "numeric" };
 
@@ -29,12 +29,10 @@ export const when = (b, tz) =>
 	`${fmt(tz, DAY).format(new Date(b.start))}, ${timeOf(b.start, tz)} – ${timeOf(b.end, tz)}`;
 export const offsetOf = (tz) => fmt(tz, { timeZoneName: "shortOffset" }).formatToParts(new Date()).at(-1).value;
 
-export function firstWeekday() {
-	const locale = new Intl.Locale(navigator.language);
-	return (locale.getWeekInfo?.() || locale.weekInfo)?.firstDay || 7;
-}
+const locale = new Intl.Locale(navigator.language);
+export const weekStart = (locale.getWeekInfo?.() || locale.weekInfo)?.firstDay || 7;
 
-// Chromium still lists a few zones by their old names.
+// Chromium lists some zones by old names
 const RENAMED = { "Asia/Calcutta": "Asia/Kolkata", "Europe/Kiev": "Europe/Kyiv" };
 export const modern = (zone) => RENAMED[zone] || zone;
 export const zoneLabel = (zone) => zone.replace(/_/g, " ");

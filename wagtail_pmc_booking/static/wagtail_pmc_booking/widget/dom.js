@@ -1,4 +1,4 @@
-/* Elements, and what screens share. w: the widget's store (widget.js). */
+/* Elements and shared screen parts; w is the store. */
 import { when } from "./dates.js";
 import { t } from "./strings.js";
 
@@ -33,9 +33,10 @@ export function say(w, text) {
 	w.live.textContent = text;
 }
 
-export function show(w, nodes, focus) {
+/** Focus goes to the new screen's heading. */
+export function show(w, nodes, focus = true) {
 	w.screen.replaceChildren(...nodes.flat().filter(Boolean));
-	focus?.focus({ preventScroll: EMBEDDED });
+	if (focus) w.screen.querySelector(".pmc-h").focus({ preventScroll: EMBEDDED });
 }
 
 export const heading = (text) => h("h2.pmc-h", { tabindex: -1 }, text);

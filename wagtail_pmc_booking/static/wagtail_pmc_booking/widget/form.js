@@ -1,4 +1,4 @@
-/* The attendee's details: checked on blur and submit, server errors by the field. */
+/* The attendee's details form. */
 import { api, message } from "./api.js";
 import { backButton, retake, slotCard } from "./calendar.js";
 import { h, heading, newAlert, show, showAlert, uid } from "./dom.js";
@@ -10,11 +10,10 @@ const PATHS = ["attendee.name", "attendee.email", "notes"];
 
 export function detailsForm(w) {
 	const a = w.attendee || {};
-	const head = heading(t("detailsTitle"));
 	const field = (name, label, tag, attrs) => {
 		const error = h("p.pmc-error", { id: uid() });
-		const control = h(`${tag}.pmc-input`, { id: uid(), name, "aria-describedby": error.id, value: a[name], ...attrs });
-		control.addEventListener("blur", () => check(control));
+		const blur = () => check(control);
+		const control = h(`${tag}.pmc-input`, { id: uid(), name, "aria-describedby": error.id, value: a[name], onblur: blur, ...attrs });
 		return h("div.pmc-field", h("label", { for: control.id }, label), control, error);
 	};
 	const form = h("form", { novalidate: true, onsubmit: (e) => submit(w, e) },
@@ -22,7 +21,7 @@ export function detailsForm(w) {
 		field("email", t("email"), "input", { type: "email", autocomplete: "email", required: true, maxlength: 254 }),
 		field("notes", t("notes"), "textarea", { rows: 3, maxlength: 5000 }),
 		newAlert(w), h("button.pmc-primary", { type: "submit" }, t("book")));
-	show(w, [backButton(w), head, slotCard(w, w.mt.name), form], head);
+	show(w, [backButton(w), heading(t("detailsTitle")), slotCard(w, w.mt.name), form]);
 }
 
 function ownError(control) {

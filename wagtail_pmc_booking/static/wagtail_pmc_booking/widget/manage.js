@@ -1,9 +1,21 @@
-/* A booking: its confirmation (Zoom, .ics, links), moving, cancelling, rebooking. */
+/* A booking: confirmation, moving, cancelling, rebooking. */
 import { api, message } from "./api.js";
 import { backButton, pick, retake, slotCard } from "./calendar.js";
 import { fmt, timeOf, when, zoneLabel } from "./dates.js";
 import { away, card, h, heading, newAlert, post, say, show, showAlert, uid } from "./dom.js";
 import { parts, t } from "./strings.js";
+
+/** The booking an emailed link opened. */
+export async function openBooking(w) {
+	if (w.mode === "reschedule") pick(w);
+	const r = await api(w, `bookings/${w.current.bookingId}`, { query: { token: w.token } });
+	if (!r.ok) {
+		return show(w, [heading(t("failed")), newAlert(w, message(w, r))]);
+	}
+	w.attendee = r.data.attendee;
+	if (w.mode === "cancel") cancelForm(w);
+	if (w.mode === "confirmed") done(w, r.data, "confirmed");
+}
 
 async function act(w, button, action, body, then) {
 	button.disabled = true;
@@ -15,14 +27,12 @@ async function act(w, button, action, body, then) {
 }
 
 export function confirmMove(w) {
-	const head = heading(t("confirmTitle"));
 	const move = () => act(w, button, "reschedule", { start: w.slot.start, duration: w.duration }, (b) => done(w, b, "rescheduled"));
 	const button = h("button.pmc-primary", { onclick: move }, t("confirmReschedule"));
-	show(w, [backButton(w), head, card(w, t("current")), slotCard(w, t("newTime")), newAlert(w), button], head);
+	show(w, [backButton(w), heading(t("confirmTitle")), card(w, t("current")), slotCard(w, t("newTime")), newAlert(w), button]);
 }
 
 export function cancelForm(w) {
-	const head = heading(t("cancelTitle"));
 	const reason = h("textarea.pmc-input", { id: uid(), rows: 3, maxlength: 5000 });
 	const button = h("button.pmc-danger", { type: "submit" }, t("cancelBooking"));
 	const submit = (e) => {
@@ -31,11 +41,10 @@ export function cancelForm(w) {
 	};
 	const field = h("div.pmc-field", h("label", { for: reason.id }, t("reason")), reason);
 	const form = h("form", { onsubmit: submit }, field, newAlert(w), button);
-	show(w, [head, card(w, t("current")), form], head);
+	show(w, [heading(t("cancelTitle")), card(w, t("current")), form]);
 }
 
 function cancelled(w, options) {
-	const head = heading(t("cancelledTitle"));
 	const short = fmt(w.tz, { weekday: "short", month: "short", day: "numeric" });
 	w.mode = "book";
 	w.token = null;
@@ -46,7 +55,8 @@ function cancelled(w, options) {
 	const offers = options.map(offer);
 	const was = h("p", t("wasCancelled", { what: w.mt.name, when: when(w.current, w.tz) }));
 	const list = offers.length && [h("h3.pmc-sub", t("rebookTitle")), h("ul.pmc-times.pmc-rebook", offers)];
-	show(w, [head, was, list, newAlert(w), h("button.pmc-link", { onclick: () => pick(w) }, t("pickOther"))], head);
+	const other = h("button.pmc-link", { onclick: () => pick(w) }, t("pickOther"));
+	show(w, [heading(t("cancelledTitle")), was, list, newAlert(w), other]);
 	say(w, t("cancelled"));
 }
 
@@ -60,7 +70,6 @@ function zoomDetails(m = {}) {
 
 export function done(w, b, kind) {
 	const titles = { booked: t("bookedTitle"), rescheduled: t("rescheduledTitle"), confirmed: t("confirmedTitle") };
-	const head = heading(titles[kind]);
 	w.token = b.manageToken || b.rescheduleUrl?.match(/\/manage\/(\w+)\//)?.[1] || w.token;
 	let ics = null;
 	if (w.cfg.inviteUrl && w.token) {
@@ -76,7 +85,7 @@ export function done(w, b, kind) {
 	const text = w.el.querySelector("template")?.content.cloneNode(true);
 	const links = h("p.pmc-manage", h("a", { href: b.rescheduleUrl, ...away }, t("reschedule")),
 		h("a", { href: b.cancelUrl, ...away }, t("cancel")));
-	show(w, [h("div.pmc-check"), head, emailed, details, text, ics, links], head);
+	show(w, [h("div.pmc-check"), heading(titles[kind]), emailed, details, text, ics, links]);
 	if (kind === "booked") {
 		say(w, t("booked"));
 		// Never the manage token or links.

@@ -1,17 +1,13 @@
-/* Texts from Django (widget.py widget_strings(), in the config): %(name)s placeholders. */
+/* Texts from Django's widget_strings(), with %(name)s placeholders. */
 const texts = {};
-let rules = new Intl.PluralRules();
+let rules;
 
 export function useStrings(strings, language) {
-	Object.assign(texts, strings, window.PMC_BOOKING_STRINGS);
-	try {
-		rules = new Intl.PluralRules(language || undefined);
-	} catch {
-		// keep the browser's rules
-	}
+	Object.assign(texts, strings);
+	rules = new Intl.PluralRules(language);
 }
 
-/** Plurals hold Django's form for sample counts: n's own, or one in n's CLDR category. */
+/** Django's form for n, or for a sample in n's plural category. */
 function plural(forms, n) {
 	if (forms[n] != null) return forms[n];
 	const category = rules.select(n);

@@ -1,0 +1,62 @@
+"""The widget's shipped JavaScript: a byte budget, and no text that Django does not translate.
+
+The JS is served as written (ES modules, no build step), so what is in
+``static/wagtail_pmc_booking`` is exactly what browsers download.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+
+import wagtail_pmc_booking
+from wagtail_pmc_booking.widget import PLURAL_SAMPLES, widget_strings
+
+STATIC = Path(wagtail_pmc_booking.__file__).parent / "static" / "wagtail_pmc_booking"
+SHIPPED = sorted(STATIC.rglob("*.js"))
+WIDGET = [path for path in SHIPPED if path.name != "embed.js"]
+BUDGET = 25_000
+# A text lookup in the widget: t("key", …) or parts("key", …) (strings.js).
+LOOKUP = re.compile(r"\b(?:t|parts)\(\s*\"(\w+)\"")
+ANY_LOOKUP = re.compile(r"\b(?:t|parts)\(")
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def source(paths):
+    return "\n".join(path.read_text(encoding="utf-8") for path in paths)
+
+
+def test_the_widget_ships_as_its_entry_and_modules_beside_it():
+    names = {str(path.relative_to(STATIC)) for path in SHIPPED}
+    modules = {"strings", "dom", "dates", "api", "calendar", "form", "manage"}
+    assert names == {"widget.js", "embed.js"} | {f"widget/{name}.js" for name in modules}
+
+
+def test_all_shipped_javascript_stays_under_the_budget():
+    sizes = {str(path.relative_to(STATIC)): path.stat().st_size for path in SHIPPED}
+    total = sum(sizes.values())
+    assert total < BUDGET, f"{total} bytes of JS (budget {BUDGET}): {sizes}"
+
+
+def test_every_text_the_widget_asks_for_is_translated_by_django():
+    js = source(path for path in WIDGET if path.name != "strings.js")
+    used = set(LOOKUP.findall(js))
+    assert used, 'no t("…") lookups found: has strings.js changed its API?'
+    # Only literal keys, so this check sees every one of them.
+    assert len(ANY_LOOKUP.findall(js)) == len(LOOKUP.findall(js))
+    strings = widget_strings()
+    assert not used - strings.keys(), "missing from widget_strings()"
+    assert not strings.keys() - used, "in widget_strings() but never shown"
+
+
+def test_embed_js_holds_no_text_of_its_own():
+    # The iframe is named after the frame's translated <title> (or data-pmc-title).
+    assert "Book a meeting" not in (STATIC / "embed.js").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("key", [k for k, v in widget_strings().items() if isinstance(v, dict)])
+def test_plural_texts_have_every_sample_count_and_the_same_placeholders(key):
+    forms = widget_strings()[key]
+    assert list(forms) == [str(n) for n in PLURAL_SAMPLES]
+    assert len({frozenset(PLACEHOLDER.findall(text)) for text in forms.values()}) == 1
+    assert forms["1"] != forms["2"] or key == "minutes"
