@@ -6,6 +6,9 @@ registered by ``hosts_admin.wagtail_hooks``. A site may put its own policy over 
 with ``register_permission_policy(Booking, ..., exact_class=True)``.
 """
 
+from typing import Any
+
+from django.http import HttpRequest
 from wagtail import hooks
 from wagtail.permissions import policy_registry, register_permission_policy
 
@@ -17,6 +20,7 @@ register_permission_policy(Booking, booking_permission_policy)
 
 
 @hooks.register("construct_homepage_panels")
-def add_bookings_panel(request, panels):
+def add_bookings_panel(request: HttpRequest, panels: list[Any]) -> None:
+    """The dashboard panel, for whoever may see any booking (owners their own)."""
     if policy_registry.get_by_type(Booking).user_has_any_permission(request.user, VISIBLE):
         panels.append(BookingsPanel(request.user))
