@@ -79,6 +79,8 @@ def test_embedded_widget_sizes_itself_and_reports_the_booking(
     day = next_monday()
     open_day(widget, day)
     expect(iframe).not_to_have_css("height", "640px")
+    # Named after the frame's own (translated) title, as the host page gave no data-pmc-title.
+    expect(iframe).to_have_attribute("title", f"Book: {product_demo.name}")
     content_height = widget.locator("html").evaluate(
         "html => Math.ceil(html.getBoundingClientRect().height)"
     )
