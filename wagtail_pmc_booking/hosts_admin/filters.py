@@ -1,5 +1,7 @@
 """Filters of the host and out-of-office listings; choices follow the user's rights."""
 
+from typing import Any
+
 import django_filters
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -24,7 +26,7 @@ class HostFilterSet(WagtailFilterSet):
         fields = ["is_active", "timezone"]
 
 
-def hosts_for_filter(request: HttpRequest) -> QuerySet:
+def hosts_for_filter(request: HttpRequest) -> QuerySet[Any]:
     """An owner filters among their own hosts: other hosts' names are not offered."""
     return policy_registry.get_by_type(Host).instances_user_has_any_permission_for(
         request.user, ["change"]

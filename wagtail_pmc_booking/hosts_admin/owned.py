@@ -22,14 +22,14 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 LISTED = ["change", "delete", "view"]
 """Rights on a row that let a user list and open it."""
 
-Rows = Callable[[HttpRequest], QuerySet]
+Rows = Callable[[HttpRequest], QuerySet[Any]]
 """The rows a request may name, e.g. a viewset's ``get_queryset``."""
 
 
 # == Row-level permission checks ==
 
 
-def row_exists(queryset: QuerySet, pk: Any) -> bool:
+def row_exists(queryset: QuerySet[Any], pk: Any) -> bool:
     """Whether ``pk`` (as it appears in a URL) names a row of ``queryset``."""
     try:
         return queryset.filter(pk=unquote(str(pk))).exists()
@@ -62,6 +62,9 @@ def _guarded(view: Callable[..., HttpResponse], rows: Rows) -> Callable[..., Htt
 class InstancePermissionMixin:
     """Wagtail's generic views check model-wide rights; owners also need a per-row check."""
 
+    permission_required: str | None
+    user_has_permission_for_instance: Callable[[str, Model], bool]
+
     def get_object(self, *args: Any, **kwargs: Any) -> Model | None:
         instance = super().get_object(*args, **kwargs)
         action = self.permission_required or "change"
@@ -89,7 +92,7 @@ class UsageView(InstancePermissionMixin, snippet_views.UsageView):
 # == Choosers ==
 
 
-def choosable_rows(model: type[Model], request: HttpRequest) -> QuerySet:
+def choosable_rows(model: type[Model], request: HttpRequest) -> QuerySet[Any]:
     """The rows the model's policy lets the user pick in a snippet chooser."""
     return policy_registry.get_by_type(model).instances_user_may_choose(request.user)
 
@@ -97,10 +100,13 @@ def choosable_rows(model: type[Model], request: HttpRequest) -> QuerySet:
 class ChoosableRowsMixin:
     """Chooser views list and return only the choosable rows."""
 
-    def get_object_list(self) -> QuerySet:
+    model_class: type[Model]
+    request: HttpRequest
+
+    def get_object_list(self) -> QuerySet[Any]:
         return choosable_rows(self.model_class, self.request)
 
-    def get_objects(self, pks: list[Any]) -> QuerySet:
+    def get_objects(self, pks: list[Any]) -> QuerySet[Any]:
         return self.get_object_list().filter(pk__in=pks)
 
 
@@ -141,7 +147,7 @@ class OwnedSnippetViewSet(SnippetViewSet):
     usage_view_class = UsageView
     chooser_viewset_class = PolicyChooserViewSet
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         policy = policy_registry.get_by_type(self.model)
         return policy.instances_user_has_any_permission_for(request.user, LISTED)
 

@@ -22,7 +22,7 @@ from collections.abc import Collection, Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Q, QuerySet
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from ..models import Host, MeetingType, OutOfOffice
@@ -69,7 +69,7 @@ class HostOwnerPermissionPolicy(ModelPermissionPolicy):
     def user_has_permission(self, user: Any, action: str) -> bool:
         return self.user_manages_all(user, action) or self._owner_may(user, action)
 
-    def users_with_any_permission(self, actions: Collection[str]) -> QuerySet:
+    def users_with_any_permission(self, actions: Collection[str]) -> QuerySet[Any]:
         filter_expr = self._get_users_with_any_permission_codenames_filter(
             self._get_permission_codenames(actions)
         )
@@ -77,14 +77,14 @@ class HostOwnerPermissionPolicy(ModelPermissionPolicy):
             filter_expr |= Q(is_active=True, pmc_booking_hosts__isnull=False)
         return get_user_model().objects.filter(filter_expr).distinct()
 
-    def user_has_permission_for_instance(self, user: Any, action: str, instance: Model) -> bool:
+    def user_has_permission_for_instance(self, user: Any, action: str, instance: Any) -> bool:
         if self.user_manages_all(user, action):
             return True
         return action in self.owner_actions and self.host_id_of(instance) in owned_host_ids(user)
 
     def instances_user_has_any_permission_for(
         self, user: Any, actions: Collection[str]
-    ) -> QuerySet:
+    ) -> QuerySet[Any]:
         manager = self.model._default_manager
         if any(self.user_manages_all(user, action) for action in actions):
             return manager.all()
@@ -93,7 +93,7 @@ class HostOwnerPermissionPolicy(ModelPermissionPolicy):
             return manager.filter(self.owned_filter(host_ids))
         return manager.none()
 
-    def instances_user_may_choose(self, user: Any) -> QuerySet:
+    def instances_user_may_choose(self, user: Any) -> QuerySet[Any]:
         """Rows the snippet chooser offers: all to site admins, their own to owners."""
         manager = self.model._default_manager
         if any(self.user_manages_all(user, action) for action in MODEL_RIGHTS):
@@ -104,8 +104,8 @@ class HostOwnerPermissionPolicy(ModelPermissionPolicy):
         return manager.all() if self.chooser_open_to_others else manager.none()
 
     def users_with_any_permission_for_instance(
-        self, actions: Collection[str], instance: Model
-    ) -> QuerySet:
+        self, actions: Collection[str], instance: Any
+    ) -> QuerySet[Any]:
         filter_expr = self._get_users_with_any_permission_codenames_filter(
             self._get_permission_codenames(actions)
         )

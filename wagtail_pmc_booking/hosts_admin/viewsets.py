@@ -4,6 +4,8 @@ They join the "Bookings" menu group (``admin_menu.BookingsGroup``) and follow th
 permission policies (``permissions``) in every view, through ``owned.OwnedSnippetViewSet``.
 """
 
+from typing import Any
+
 from django import forms
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
@@ -117,7 +119,7 @@ class HostViewSet(OwnedSnippetViewSet):
         base_form_class=HostAdminForm,
     )
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return super().get_queryset(request).prefetch_related("availability_windows")
 
 
@@ -153,7 +155,7 @@ class OutOfOfficeViewSet(OwnedSnippetViewSet):
         base_form_class=OutOfOfficeAdminForm,
     )
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return super().get_queryset(request).select_related("host")
 
 
@@ -233,5 +235,5 @@ class MeetingTypeViewSet(OwnedSnippetViewSet):
         base_form_class=MeetingTypeAdminForm,
     )
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return super().get_queryset(request).annotate(host_count=Count("hosts"))
