@@ -14,7 +14,7 @@ import json
 import logging
 import math
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -23,9 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import audit
-from ..api import errors as api_errors
 from ..api import ratelimit
-from ..api.errors import RateLimited
+from ..api.errors import RateLimited, error_response
 from ..conf import booking_settings
 from ..models import ZoomMeeting
 from ..models.bookings import BookingStatus, EventKind
@@ -42,9 +41,6 @@ URL_VALIDATION = "endpoint.url_validation"
 MEETING_DELETED = "meeting.deleted"
 MEETING_UPDATED = "meeting.updated"
 ACTOR = "zoom"
-
-# Typed views of the API's helpers (whose own annotations are another module's business).
-error_response: Callable[..., HttpResponse] = api_errors.error_response
 
 
 class WebhookRejected(Exception):
@@ -249,8 +245,7 @@ def _instant(value: object) -> datetime | None:
 def webhook_rate() -> ratelimit.Rate | None:
     """Per client IP, in a bucket of its own: the public endpoints' rate, so a flood of
     unsigned requests is cut off before any HMAC is computed or row read."""
-    rate: ratelimit.Rate | None = ratelimit.parse_rate(booking_settings.API_RATE_LIMIT_PUBLIC)
-    return rate
+    return ratelimit.parse_rate(booking_settings.API_RATE_LIMIT_PUBLIC)
 
 
 def webhook_view(request: HttpRequest) -> HttpResponse:
