@@ -20,6 +20,8 @@ BUDGET = 25_000
 LOOKUP = re.compile(r"\b(?:t|parts)\(\s*\"(\w+)\"")
 ANY_LOOKUP = re.compile(r"\b(?:t|parts)\(")
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+# Two words in a string literal: text for people, which must come from Django.
+WORDS = re.compile(r"[A-Za-z]{2,} +[A-Za-z]|[A-Za-z] +[A-Za-z]{2,}")
 
 
 def source(paths):
@@ -49,9 +51,25 @@ def test_every_text_the_widget_asks_for_is_translated_by_django():
     assert not strings.keys() - used, "in widget_strings() but never shown"
 
 
-def test_embed_js_holds_no_text_of_its_own():
-    # The iframe is named after the frame's translated <title> (or data-pmc-title).
-    assert "Book a meeting" not in (STATIC / "embed.js").read_text(encoding="utf-8")
+def without_substitutions(template):
+    """A template literal's own text: its ${…} parts (any braces inside them) left out."""
+    while re.search(r"\{[^{}]*\}", template):
+        template = re.sub(r"\{[^{}]*\}", "", template)
+    return template
+
+
+def code_of(path):
+    """The file without its comments (which stand on lines of their own here)."""
+    text = re.sub(r"^\s*/\*.*?\*/", "", path.read_text(encoding="utf-8"), flags=re.M | re.S)
+    return re.sub(r"^\s*//.*$", "", text, flags=re.M)
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda path: path.name)
+def test_no_javascript_file_holds_words_of_its_own(path):
+    literals = re.findall(r'"((?:[^"\\\n]|\\.)*)"|`([^`]*)`', code_of(path))
+    texts = [plain for plain, _ in literals] + [without_substitutions(tpl) for _, tpl in literals]
+    worded = [text for text in texts if WORDS.search(text)]
+    assert not worded, f"UI text belongs in widget_strings(): {worded}"
 
 
 @pytest.mark.parametrize("key", [k for k, v in widget_strings().items() if isinstance(v, dict)])
