@@ -10,7 +10,8 @@
 		if (div.pmcBookingFrame || !attr("booking")) return;
 		const base = (attr("base") || origin).replace(/\/+$/, "");
 		const path = (attr("path") || "/booking/").replace(/^\/*|\/*$/g, "");
-		const url = new URL(`${base}/${path ? `${path}/` : ""}embed/${encodeURIComponent(attr("booking"))}/`, location.href);
+		const mounted = path ? `${base}/${path}` : base;
+		const url = new URL(`${mounted}/embed/${encodeURIComponent(attr("booking"))}/`, location.href);
 		if (attr("host")) url.searchParams.set("host", attr("host"));
 		const iframe = document.createElement("iframe");
 		iframe.src = url.href;
