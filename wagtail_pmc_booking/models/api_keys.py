@@ -1,6 +1,8 @@
 """API keys: shown once, stored as a keyed hash, scoped and revocable."""
 
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -45,19 +47,26 @@ class ApiKey(models.Model):
         verbose_name = _("API key")
         verbose_name_plural = _("API keys")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.name} ({self.display_prefix}…)"
 
     @property
-    def is_revoked(self):
+    def is_revoked(self) -> bool:
         return self.revoked_at is not None
 
     @classmethod
-    def hash_key(cls, plaintext):
-        return keyed_hash(plaintext, "api-key")
+    def hash_key(cls, plaintext: str) -> str:
+        return str(keyed_hash(plaintext, "api-key"))
 
     @classmethod
-    def issue(cls, *, name, scopes, mode=KeyMode.LIVE, created_by=None):
+    def issue(
+        cls,
+        *,
+        name: str,
+        scopes: Iterable[str],
+        mode: str = KeyMode.LIVE,
+        created_by: Any = None,
+    ) -> tuple["ApiKey", str]:
         """Create a key; the plaintext is returned once and never stored."""
         plaintext = f"pmc_{mode}_{new_secret(30)}"
         key = cls.objects.create(
@@ -70,12 +79,12 @@ class ApiKey(models.Model):
         )
         return key, plaintext
 
-    def revoke(self):
+    def revoke(self) -> None:
         if self.revoked_at is None:
             self.revoked_at = timezone.now()
             self.save(update_fields=["revoked_at"])
 
-    def has_scope(self, scope):
+    def has_scope(self, scope: str) -> bool:
         return scope in self.scopes
 
 
@@ -99,11 +108,11 @@ class IdempotencyKey(models.Model):
             models.UniqueConstraint(fields=["api_key", "key"], name="pmc_idempotency_key_unique")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.api_key_id} {self.key}"
 
     @classmethod
-    def oldest_kept(cls):
+    def oldest_kept(cls) -> datetime:
         """Keys made before this instant are expired (``IDEMPOTENCY_KEY_TTL_HOURS``)."""
         return timezone.now() - timedelta(hours=booking_settings.IDEMPOTENCY_KEY_TTL_HOURS)
 
