@@ -19,8 +19,10 @@ class Actor(StrEnum):
     """Who made a change, when it was not a named admin user or API key.
 
     The audit trail also stores an admin's username and ``api:<key prefix>``, so an actor
-    is ``Actor | str``; these are the two fixed ones.
+    is ``Actor | str``; these are the fixed ones.
     """
 
     ATTENDEE = "attendee"
     SYSTEM = "system"
+    # A change Zoom reported through its webhook (a meeting deleted or edited there).
+    ZOOM = "zoom"

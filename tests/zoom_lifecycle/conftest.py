@@ -76,17 +76,6 @@ def meeting_type(host):
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run a booking change and its after-commit work (Zoom, emails), as a request would."""
-
-    def committed(change, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return change(*args, **kwargs)
-
-    return committed
-
-
-@pytest.fixture
 def book(committed, meeting_type):
     def book(start, meeting_type=meeting_type, **fields):
         fields = {**ATTENDEE, **fields}

@@ -6,21 +6,25 @@ The work is done by ``zoom.answers`` and ``zoom.webhooks``; this module only tur
 into the contract's answers.
 """
 
+import logging
 from typing import Annotated, Any, Literal
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.responses import Status
 from pydantic import Field, StrictStr
 
+from ..conf import booking_settings
 from ..exceptions import BookingCancelled
 from ..models.api_keys import Scope
 from ..zoom import answers, webhooks
-from . import lookups
+from . import lookups, ratelimit
 from .auth import ApiKeyAuth, ApiRequest
-from .errors import NotFound
+from .errors import NotFound, RateLimited, error_response
 from .schemas import CamelSchema, Duration, ErrorOut, Text
+
+logger = logging.getLogger(__name__)
 
 router = Router(tags=["zoom"])
 
@@ -165,4 +169,40 @@ def create_zoom_meeting(
 def zoom_webhook(request: HttpRequest) -> HttpResponse:
     """No API key: Zoom's signature over the raw body, within five minutes. A bad or
     missing signature is 401 and changes nothing; rate-limited per client IP (429)."""
-    return webhooks.webhook_view(request)
+    return _webhook_answer(request)
+
+
+def webhook_rate() -> ratelimit.Rate | None:
+    """Per client IP, in a bucket of its own: the public endpoints' rate, so a flood of
+    unsigned requests is cut off before any HMAC is computed or row read."""
+    return ratelimit.parse_rate(booking_settings.API_RATE_LIMIT_PUBLIC)
+
+
+def _webhook_answer(request: HttpRequest) -> HttpResponse:
+    """``POST`` Zoom webhooks: 200 with the answer, 401 for a bad signature, 429 over the
+    rate limit, 400 otherwise.
+
+    The body is read raw, as the signature covers its exact bytes; ``zoom.webhooks``
+    verifies it and applies the event, this edge only speaks HTTP.
+    """
+    if request.method != "POST":
+        return error_response(
+            405,
+            "invalid_request",
+            _("This endpoint does not accept the %(method)s method.") % {"method": request.method},
+            headers={"Allow": "POST"},
+        )
+    try:
+        ratelimit.hit(f"zoom-webhook:{ratelimit.client_ip(request)}", webhook_rate())
+    except RateLimited as exc:
+        return error_response(429, exc.code, exc.message, headers=exc.headers)
+    try:
+        answer = webhooks.receive(request.body, request.headers)
+    except webhooks.WebhookRejected as exc:
+        logger.warning("Zoom webhook refused: %s", exc)
+        return error_response(401, "unauthorized", _("The Zoom signature is not valid."))
+    except webhooks.WebhookInvalid as exc:
+        return error_response(
+            400, "invalid_request", _("Not a Zoom event: %(why)s.") % {"why": exc}
+        )
+    return JsonResponse(answer)

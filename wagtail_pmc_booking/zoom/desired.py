@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TypedDict
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from .. import scheduling
@@ -51,14 +50,11 @@ def host_out_of_office(booking: Booking) -> bool:
     host = booking.host
     tz = host.zoneinfo
     first, last = booking.start.astimezone(tz).date(), booking.end.astimezone(tz).date()
+    entries = OutOfOffice.objects.affecting(
+        [host.pk], first - timedelta(days=1), last + timedelta(days=1)
+    )
     rules = [
-        scheduling.OutOfOfficeRule(*row)
-        for row in OutOfOffice.objects.filter(
-            Q(host=host) | Q(host__isnull=True),
-            is_enabled=True,
-            start_date__lte=last + timedelta(days=1),
-            end_date__gte=first - timedelta(days=1),
-        ).values_list("start_date", "end_date", "start_time", "end_time")
+        scheduling.OutOfOfficeRule(*row) for row in entries.values_list(*OutOfOffice.RULE_FIELDS)
     ]
     if not rules:
         return False

@@ -18,13 +18,11 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import audit
-from ..api import ratelimit
-from ..api.errors import RateLimited, error_response
+from ..changes import Actor
 from ..conf import booking_settings
 from ..models import ZoomMeeting
 from ..models.bookings import BookingStatus, EventKind
@@ -40,7 +38,6 @@ MAX_AGE_SECONDS = 300
 URL_VALIDATION = "endpoint.url_validation"
 MEETING_DELETED = "meeting.deleted"
 MEETING_UPDATED = "meeting.updated"
-ACTOR = "zoom"
 
 
 class WebhookRejected(Exception):
@@ -180,7 +177,7 @@ def meeting_deleted(zoom_meeting_id: int, *, now: datetime | None = None) -> boo
             EventKind.MEETING_DELETED,
             note,
             {"zoom_meeting_id": str(zoom_meeting_id), "reason": "deleted_in_zoom"},
-            actor=ACTOR,
+            actor=Actor.ZOOM,
         )
         logger.info("Zoom meeting of booking %s was deleted in Zoom", booking.public_id)
     return changed
@@ -215,7 +212,7 @@ def meeting_updated(
             EventKind.MEETING_UPDATED,
             _("Changed in Zoom; the next sweep sets it back to the booking."),
             {"zoom_meeting_id": str(zoom_meeting_id), "fields": differ},
-            actor=ACTOR,
+            actor=Actor.ZOOM,
         )
     return differ
 
@@ -240,39 +237,3 @@ def _instant(value: object) -> datetime | None:
         return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:
         return None
-
-
-def webhook_rate() -> ratelimit.Rate | None:
-    """Per client IP, in a bucket of its own: the public endpoints' rate, so a flood of
-    unsigned requests is cut off before any HMAC is computed or row read."""
-    return ratelimit.parse_rate(booking_settings.API_RATE_LIMIT_PUBLIC)
-
-
-def webhook_view(request: HttpRequest) -> HttpResponse:
-    """``POST`` Zoom webhooks: 200 with the answer, 401 for a bad signature, 429 over the
-    rate limit, 400 otherwise.
-
-    A plain Django view so the API router (or any URLconf) can serve it; the body is read
-    raw, as the signature covers its exact bytes.
-    """
-    if request.method != "POST":
-        return error_response(
-            405,
-            "invalid_request",
-            _("This endpoint does not accept the %(method)s method.") % {"method": request.method},
-            headers={"Allow": "POST"},
-        )
-    try:
-        ratelimit.hit(f"zoom-webhook:{ratelimit.client_ip(request)}", webhook_rate())
-    except RateLimited as exc:
-        return error_response(429, exc.code, exc.message, headers=exc.headers)
-    try:
-        answer = receive(request.body, request.headers)
-    except WebhookRejected as exc:
-        logger.warning("Zoom webhook refused: %s", exc)
-        return error_response(401, "unauthorized", _("The Zoom signature is not valid."))
-    except WebhookInvalid as exc:
-        return error_response(
-            400, "invalid_request", _("Not a Zoom event: %(why)s.") % {"why": exc}
-        )
-    return JsonResponse(answer)
