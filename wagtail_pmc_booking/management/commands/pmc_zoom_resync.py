@@ -51,8 +51,7 @@ class Command(BaseCommand):
     def print_report(self, report):
         counts = report.counts
         self.stdout.write(
-            "Zoom resync: "
-            + ", ".join(f"{counts[action]} {action}" for action in REPORTED_ACTIONS)
+            "Zoom resync: " + ", ".join(f"{counts[action]} {action}" for action in REPORTED_ACTIONS)
         )
         for action in REPORTED_ACTIONS:
             outcomes = [o for o in report.outcomes if o.action == action]
