@@ -24,6 +24,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .. import links, offers
+from ..changes import Change
 from ..conf import booking_settings
 from ..models import Booking, Host
 from ..models.bookings import EventKind
@@ -119,7 +120,7 @@ def _context(
         "timezone_name": recipient_tz,
         "join_url": join_url,
         "passcode": passcode,
-        "previous": _previous_time(booking) if change == "rescheduled" else None,
+        "previous": _previous_time(booking) if change == Change.RESCHEDULED else None,
         "site_name": getattr(settings, "WAGTAIL_SITE_NAME", ""),
     }
     if audience == ATTENDEE and booking.is_confirmed:
