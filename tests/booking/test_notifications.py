@@ -5,6 +5,7 @@ from email.utils import parseaddr
 
 import pytest
 from django.core import mail
+from huey.registry import Message
 from icalendar import Calendar
 
 from tests.booking.conftest import ATTENDEE, NOW, ist
@@ -295,6 +296,32 @@ def test_a_retried_email_goes_out_once_the_mail_server_is_back(
 
     assert len(mail.outbox) == 2
     assert Booking.objects.get().events.filter(kind="email_sent").count() == 2
+
+
+def test_an_email_queued_by_an_earlier_release_still_runs_after_the_upgrade(
+    huey_schedule, demo_booking
+):
+    """Earlier releases queued ``wagtail_pmc_booking.tasks.send_booking_email``; a message
+    with that name, read back from the queue's storage, is found and sent."""
+    old_message = Message(
+        id="queued-before-the-upgrade",
+        name="wagtail_pmc_booking.tasks.send_booking_email",
+        eta=None,
+        retries=tasks.EMAIL_RETRIES,
+        retry_delay=tasks.EMAIL_RETRY_DELAY,
+        priority=None,
+        args=(demo_booking.pk, "created", demo_booking.sequence),
+        kwargs={},
+        on_complete=None,
+        on_error=None,
+        expires=None,
+        expires_resolved=None,
+    )
+    task = huey_schedule.deserialize_task(huey_schedule.serializer.serialize(old_message))
+    huey_schedule.execute(task)
+
+    (email,) = sent_to("dana@example.com")
+    assert "Confirmed" in email.subject
 
 
 def test_an_email_for_an_outdated_revision_is_dropped(demo_booking):

@@ -19,8 +19,13 @@ EMAIL_RETRIES = 5
 EMAIL_RETRY_DELAY = 60
 
 
-@db_task(retries=EMAIL_RETRIES, retry_delay=EMAIL_RETRY_DELAY, context=True)  # type: ignore[untyped-decorator]  # huey is untyped
-def send_booking_email(
+# Huey finds a queued task by "<module>.<name>". Earlier releases defined this one in the
+# root ``tasks`` module: keeping that key lets this release's consumer run the emails (and
+# their scheduled retries) queued before an upgrade.
+QUEUE_KEY_MODULE = "wagtail_pmc_booking.tasks"
+
+
+def _send_booking_email(
     booking_pk: int,
     change: str,
     sequence: int,
@@ -50,3 +55,9 @@ def send_booking_email(
         audit.record(booking, EventKind.EMAIL_FAILED, f"{change} → {recipient}", data)
         raise
     audit.record(booking, EventKind.EMAIL_SENT, f"{change} → {recipient}", data)
+
+
+_send_booking_email.__module__ = QUEUE_KEY_MODULE
+send_booking_email = db_task(
+    retries=EMAIL_RETRIES, retry_delay=EMAIL_RETRY_DELAY, context=True, name="send_booking_email"
+)(_send_booking_email)
