@@ -58,6 +58,8 @@ DEFAULTS = {
     # Failed attempts after which a meeting Zoom keeps refusing (credentials, bad request)
     # waits for "resync now"; Zoom being down is retried until the meeting's time.
     "ZOOM_MAX_ATTEMPTS": 8,
+    # The key host calendar passwords are encrypted with (any string); empty: SECRET_KEY.
+    "CALENDAR_ENCRYPTION_KEY": "",
     # Retry delays: exponential from the base, capped, jittered; Retry-After wins.
     "ZOOM_RETRY_BASE_SECONDS": 30,
     "ZOOM_RETRY_MAX_SECONDS": 3600,

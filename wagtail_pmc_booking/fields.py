@@ -1,6 +1,12 @@
 """Model fields of the app."""
 
+import base64
+import hashlib
+from typing import Any
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django import forms
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -44,3 +50,39 @@ class DurationsField(models.JSONField):
 
     def formfield(self, **kwargs):
         return models.Field.formfield(self, form_class=DurationsFormField, **kwargs)
+
+
+def _fernet_key(secret: str) -> bytes:
+    """A Fernet key from any secret string (SHA-256 of it, with this field's salt)."""
+    digest = hashlib.sha256(f"wagtail_pmc_booking.encrypted-field:{secret}".encode()).digest()
+    return base64.urlsafe_b64encode(digest)
+
+
+def encryption() -> MultiFernet:
+    """``CALENDAR_ENCRYPTION_KEY`` when set, else ``SECRET_KEY``; the fallbacks of
+    ``SECRET_KEY_FALLBACKS`` still decrypt, so rotating the secret key loses nothing."""
+    own = booking_settings.CALENDAR_ENCRYPTION_KEY
+    secrets = [own] if own else [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    return MultiFernet([Fernet(_fernet_key(secret)) for secret in secrets])
+
+
+class EncryptedTextField(models.TextField):
+    """Takes and gives the plain secret; the database only ever holds its Fernet token.
+
+    A value that cannot be decrypted (another key) reads as the empty string, so a lost
+    key means "enter the password again", never a page that fails to load.
+    """
+
+    def get_prep_value(self, value: Any) -> Any:
+        value = super().get_prep_value(value)
+        if value in (None, ""):
+            return value
+        return encryption().encrypt(str(value).encode()).decode()
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
+        if value in (None, ""):
+            return value
+        try:
+            return encryption().decrypt(value.encode()).decode()
+        except InvalidToken:
+            return ""

@@ -1,5 +1,6 @@
 from .api_keys import ApiKey, IdempotencyKey
 from .bookings import Booking, BookingEvent
+from .calendars import BusyTime, HostCalendar
 from .hosts import AvailabilityWindow, Host
 from .meeting_types import MeetingType
 from .meetings import ZoomMeeting
@@ -14,7 +15,9 @@ __all__ = [
     "BookingEvent",
     "BookingPage",
     "BookingPageMixin",
+    "BusyTime",
     "Host",
+    "HostCalendar",
     "IdempotencyKey",
     "MeetingType",
     "OutOfOffice",
