@@ -120,8 +120,8 @@ def manage_cancel(request, token):
             context.update(error=exc.message, reason=reason)
             status = exc.status
         else:
-            offers = _offers(result.booking)
-            return _render_plain(request, "cancelled.html", result.booking, {"offers": offers})
+            context = {"offers": offers.rebook_offers(result.booking)}
+            return _render_plain(request, "cancelled.html", result.booking, context)
     return _render(request, "cancel.html", booking, token, "cancel", context, status)
 
 
@@ -151,7 +151,7 @@ def rebook(request):
         except BookingNotFound:
             return _invalid(request)
         except BookingError as exc:
-            context.update(error=exc.message, offers=_offers(old))
+            context.update(error=exc.message, offers=offers.rebook_offers(old))
             status = exc.status
         else:
             return _to_booking(result, "booked")
@@ -194,11 +194,6 @@ def _urls(token):
 def _to_booking(result, change):
     url = links.manage_path("booking", result.manage_token)
     return redirect(f"{url}?{urlencode({'changed': change})}")
-
-
-def _offers(booking):
-    """The rebook offers, each posted back by the page's own form."""
-    return offers.rebook_offers(booking)
 
 
 def _parse_start(value):
