@@ -1,6 +1,7 @@
 """Model fields of the app."""
 
 import base64
+import functools
 import hashlib
 from typing import Any
 
@@ -62,7 +63,13 @@ def encryption() -> MultiFernet:
     """``CALENDAR_ENCRYPTION_KEY`` when set, else ``SECRET_KEY``; the fallbacks of
     ``SECRET_KEY_FALLBACKS`` still decrypt, so rotating the secret key loses nothing."""
     own = booking_settings.CALENDAR_ENCRYPTION_KEY
-    secrets = [own] if own else [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    secrets = (own,) if own else (settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS)
+    return _multi_fernet(secrets)
+
+
+@functools.lru_cache(maxsize=8)
+def _multi_fernet(secrets: tuple[str, ...]) -> MultiFernet:
+    """Keys derived once per set of secrets, not once per value read or written."""
     return MultiFernet([Fernet(_fernet_key(secret)) for secret in secrets])
 
 
