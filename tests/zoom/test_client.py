@@ -144,8 +144,9 @@ def test_token_rejected_again_after_refresh_is_an_auth_error_not_a_loop(fake_zoo
 def test_concurrent_workers_make_one_token_request(fake_zoom):
     meeting = fake_zoom.add_meeting(HOST, start_time=START)
     release_tokens = fake_zoom.hold_token_requests()
-    # One client each, as separate processes would have; only the cache is shared.
-    clients = [ZoomClient.from_settings() for _ in range(8)]
+    # One client each, as separate processes would have; only the cache is shared. Eight
+    # threads on two cores may wait their turn longer than the fixture's 0.5 s timeout.
+    clients = [ZoomClient.from_settings().with_timeout((5, 5)) for _ in range(8)]
     started = threading.Barrier(len(clients) + 1)
     results, errors = [], []
 
