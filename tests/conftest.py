@@ -3,6 +3,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import connection
 
 from tests import factories
+from tests.calendars.feed_server import FeedServer
 from wagtail_pmc_booking import slot_cache
 
 
@@ -56,3 +57,10 @@ def committed(django_capture_on_commit_callbacks):
             return change(*args, **kwargs)
 
     return committed
+
+
+@pytest.fixture
+def feed_server():
+    """A loopback HTTP server answering calendar reads as each test sets it up."""
+    with FeedServer() as server:
+        yield server

@@ -114,4 +114,6 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 WAGTAIL_PMC_BOOKING = {
     "BASE_URL": "http://testserver",
     "ZOOM_BACKEND": "sandbox",
+    # Calendar and webhook servers in tests listen on 127.0.0.1.
+    "ALLOW_PRIVATE_URLS": True,
 }

@@ -60,6 +60,21 @@ DEFAULTS = {
     "ZOOM_MAX_ATTEMPTS": 8,
     # The key host calendar passwords are encrypted with (any string); empty: SECRET_KEY.
     "CALENDAR_ENCRYPTION_KEY": "",
+    # How often (minutes) the periodic Huey task reads every host calendar again.
+    "CALENDAR_REFRESH_MINUTES": 5,
+    # Days ahead read from host calendars; None: the longest booking horizon of any
+    # active meeting type.
+    "CALENDAR_LOOKAHEAD_DAYS": None,
+    # Busy times older than this (seconds) are read again before a booking is written,
+    # within CALENDAR_BOOKING_BUDGET_SECONDS; a calendar slower than that is not waited for.
+    "CALENDAR_STALE_SECONDS": 120,
+    "CALENDAR_BOOKING_BUDGET_SECONDS": 2.0,
+    # One calendar read: at most this many seconds and bytes.
+    "CALENDAR_TIMEOUT_SECONDS": 10.0,
+    "CALENDAR_MAX_BYTES": 10 * 1024 * 1024,
+    # Outbound URLs (calendars, webhooks) that resolve to loopback, private or link-local
+    # addresses are refused unless this is True (SSRF guard; tests and the demo set it).
+    "ALLOW_PRIVATE_URLS": False,
     # Retry delays: exponential from the base, capped, jittered; Retry-After wins.
     "ZOOM_RETRY_BASE_SECONDS": 30,
     "ZOOM_RETRY_MAX_SECONDS": 3600,

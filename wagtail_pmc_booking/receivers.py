@@ -8,13 +8,15 @@ the inline budget goes into the emails), notifications after it. A new feature a
 from . import slot_cache
 
 # isort: off
-# Import order is connection order: Zoom, then the emails.
+# Import order is connection order: Zoom, then the emails, then the hosts' calendars
+# (queued; the event written carries the Zoom link when it is there by then).
 from .zoom import receivers as zoom_receivers
 from .notifications import receivers as notification_receivers
+from .calendars import receivers as calendar_receivers
 
 # isort: on
 
-RECEIVER_MODULES = (zoom_receivers, notification_receivers)
+RECEIVER_MODULES = (zoom_receivers, notification_receivers, calendar_receivers)
 
 
 def connect() -> None:

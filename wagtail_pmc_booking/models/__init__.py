@@ -1,6 +1,6 @@
 from .api_keys import ApiKey, IdempotencyKey
 from .bookings import Booking, BookingEvent
-from .calendars import BusyTime, HostCalendar
+from .calendars import BusyTime, CalendarEvent, HostCalendar
 from .hosts import AvailabilityWindow, Host
 from .meeting_types import MeetingType
 from .meetings import ZoomMeeting
@@ -16,6 +16,7 @@ __all__ = [
     "BookingPage",
     "BookingPageMixin",
     "BusyTime",
+    "CalendarEvent",
     "Host",
     "HostCalendar",
     "IdempotencyKey",

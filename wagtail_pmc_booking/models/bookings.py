@@ -134,6 +134,9 @@ class EventKind(models.TextChoices):
     MEETING_SKIPPED = "meeting_skipped", _("Zoom meeting skipped")
     EMAIL_SENT = "email_sent", _("Email sent")
     EMAIL_FAILED = "email_failed", _("Email failed")
+    CALENDAR_STALE = "calendar_stale", _("Host calendar not read in time")
+    CALENDAR_WRITTEN = "calendar_written", _("Host calendar event written")
+    CALENDAR_WRITE_FAILED = "calendar_write_failed", _("Host calendar write failed")
 
 
 class BookingEvent(models.Model):

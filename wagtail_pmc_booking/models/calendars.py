@@ -37,6 +37,9 @@ class HostCalendar(models.Model):
     )
     last_synced_at = models.DateTimeField(_("last synced"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
+    # Failed reads in a row and when the next periodic read may try again (backoff).
+    failures = models.PositiveIntegerField(_("failed reads in a row"), default=0, editable=False)
+    retry_at = models.DateTimeField(_("next try"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("host calendar")
@@ -63,3 +66,33 @@ class BusyTime(models.Model):
 
     def __str__(self) -> str:
         return f"{self.start:%Y-%m-%d %H:%M}–{self.end:%H:%M} UTC"
+
+
+class CalendarEvent(models.Model):
+    """A booking written into a host's CalDAV calendar: where it is and which version.
+
+    ``etag`` is the server's answer to the last PUT, sent back as ``If-Match`` so an
+    update never overwrites an event changed on the server meanwhile unnoticed;
+    ``sequence`` is the booking revision written (the invite's ``SEQUENCE``).
+    """
+
+    booking = models.ForeignKey(
+        "wagtail_pmc_booking.Booking", on_delete=models.CASCADE, related_name="calendar_events"
+    )
+    calendar = models.ForeignKey(HostCalendar, on_delete=models.CASCADE, related_name="events")
+    href = models.CharField(_("event address"), max_length=2000)
+    etag = models.CharField(_("ETag"), max_length=255, blank=True)
+    sequence = models.PositiveIntegerField(_("revision written"), default=0)
+    written_at = models.DateTimeField(_("written"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("calendar event")
+        verbose_name_plural = _("calendar events")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["booking", "calendar"], name="pmc_calendar_event_once_per_calendar"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.href

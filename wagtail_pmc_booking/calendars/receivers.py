@@ -1,0 +1,1 @@
+"""Host calendars listen to committed booking changes (write-back; being implemented)."""
