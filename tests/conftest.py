@@ -4,6 +4,7 @@ from django.db import connection
 
 from tests import factories
 from tests.calendars.feed_server import FeedServer
+from tests.calendars.radicale_server import RadicaleServer
 from wagtail_pmc_booking import slot_cache
 
 
@@ -64,3 +65,16 @@ def feed_server():
     """A loopback HTTP server answering calendar reads as each test sets it up."""
     with FeedServer() as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def radicale(tmp_path_factory):
+    """A real CalDAV server (Radicale) on 127.0.0.1 for the whole run."""
+    with RadicaleServer(tmp_path_factory.mktemp("radicale")) as server:
+        yield server
+
+
+@pytest.fixture
+def radicale_calendar(radicale):
+    """A fresh, empty CalDAV calendar on the Radicale server; its URL."""
+    return radicale.make_calendar()
