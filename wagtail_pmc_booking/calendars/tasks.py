@@ -32,7 +32,24 @@ def refresh_host_calendars() -> dict[str, int]:
     }
 
 
+# A calendar down for a while is retried 6 times, 30 s doubling (about 30 minutes in all);
+# our own schedule rather than Huey's ``retries``, whose fixed delay cannot double.
+WRITE_ATTEMPTS = 6
+FIRST_RETRY_SECONDS = 30
+
+
 @db_task()  # type: ignore[untyped-decorator]
-def write_booking_to_calendars(booking_pk: int) -> None:
-    """Bring the booking's events in its hosts' calendars in line with the booking."""
-    writeback.write_booking(booking_pk)
+def write_booking_to_calendars(booking_pk: int, attempt: int = 0, rewrite: bool = False) -> None:
+    """Bring the booking's events in its hosts' calendars in line with the booking.
+
+    Every calendar is tried each time (written ones are skipped by SEQUENCE), so the
+    next attempt retries only what failed.
+    """
+    try:
+        writeback.write_booking(booking_pk, rewrite=rewrite)
+    except writeback.WriteFailed as exc:
+        if attempt + 1 >= WRITE_ATTEMPTS:
+            logger.error("Gave up writing booking %s to calendars: %s", booking_pk, exc)
+            return
+        delay = FIRST_RETRY_SECONDS * 2**attempt
+        write_booking_to_calendars.schedule(args=(booking_pk, attempt + 1, rewrite), delay=delay)

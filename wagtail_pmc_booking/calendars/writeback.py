@@ -1,5 +1,224 @@
-"""Write bookings into hosts' CalDAV calendars (interface; being implemented for issue 11)."""
+"""Write bookings into hosts' CalDAV calendars (RFC 4791): PUT, update, DELETE.
+
+The booking is the truth for the events this product owns: each write brings the
+calendars in line with it. A confirmed booking has one event in every ``write_bookings``
+CalDAV calendar of its hosts; a cancelled one has none; a calendar it left (another host,
+write-back turned off) loses its event. The event is the emailed invite's VEVENT
+(``ics.calendar_object``), so a calendar that also got the invite sees one event.
+
+Two writers cannot make two events: the resource name comes from the booking's public id
+(one href per calendar), a new event is PUT with ``If-None-Match: *``, and the
+``(booking, calendar)`` row is unique. No database lock is held over the network, so a
+slow calendar never blocks the booking writer.
+"""
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from datetime import datetime
+
+import requests
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .. import audit
+from ..conf import booking_settings
+from ..models import Booking, CalendarEvent, HostCalendar
+from ..models.bookings import EventKind
+from ..models.calendars import CalendarKind
+from ..notifications import ics
+
+logger = logging.getLogger(__name__)
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
+_GONE = (404, 410)
+_WRITTEN = (200, 201, 204)
 
 
-def write_booking(booking_pk: int) -> None:
-    raise NotImplementedError
+class WriteFailed(Exception):
+    """Some calendars of the booking could not be written; the message names them."""
+
+
+class _Refused(Exception):
+    """The server answered with an error status; the message is that status."""
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    headers: dict[str, str]
+    content: bytes
+
+
+def _request(
+    method: str,
+    url: str,
+    *,
+    auth: tuple[str, str],
+    headers: dict[str, str],
+    data: bytes | None = None,
+) -> Response:
+    """The one HTTP call of write-back (to be switched to ``outbound.request``)."""
+    answer = requests.request(
+        method,
+        url,
+        auth=auth,
+        headers=headers,
+        data=data,
+        timeout=booking_settings.CALENDAR_TIMEOUT_SECONDS,
+        allow_redirects=False,
+    )
+    return Response(answer.status_code, dict(answer.headers), answer.content)
+
+
+def write_booking(booking_pk: int, *, rewrite: bool = False) -> None:
+    """Add, update or remove the booking's events; ``rewrite`` even at the same SEQUENCE
+    (its Zoom meeting arrived later). Raises ``WriteFailed`` after trying every calendar
+    when some failed (each failure is in the audit trail); never changes the booking."""
+    booking = (
+        Booking.objects.select_related("host", "meeting_type", "meeting")
+        .filter(pk=booking_pk)
+        .first()
+    )
+    if booking is None:
+        return
+    co_hosts = list(booking.co_hosts.all())
+    desired = _desired_calendars(booking, [booking.host_id, *(h.pk for h in co_hosts)])
+    existing = {event.calendar_id: event for event in _events_of(booking)}
+    failed: list[str] = []
+    for calendar in desired:
+        event = existing.pop(calendar.pk, None)
+        if event is not None and event.sequence == booking.sequence and not rewrite:
+            continue
+        body = ics.calendar_object(booking, co_hosts=co_hosts)
+        if not _attempt(booking, calendar, partial(_put, booking, calendar, event, body)):
+            failed.append(calendar.name)
+    for event in existing.values():
+        if not _attempt(booking, event.calendar, partial(_delete, booking, event)):
+            failed.append(event.calendar.name)
+    if failed:
+        raise WriteFailed(", ".join(failed))
+
+
+def _desired_calendars(booking: Booking, host_ids: list[int]) -> list[HostCalendar]:
+    if not booking.is_confirmed:
+        return []
+    calendars = HostCalendar.objects.filter(
+        host_id__in=host_ids, kind=CalendarKind.CALDAV, write_bookings=True
+    )
+    return list(calendars.order_by("pk"))
+
+
+def _events_of(booking: Booking) -> list[CalendarEvent]:
+    """The booking's event rows, locked (PostgreSQL) while read so two writers of the
+    same booking see each other's rows."""
+    with transaction.atomic():
+        rows = CalendarEvent.objects.select_for_update().filter(booking_id=booking.pk)
+        return list(rows.select_related("calendar").order_by("pk"))
+
+
+def _attempt(booking: Booking, calendar: HostCalendar, write: Callable[[], None]) -> bool:
+    """Run one calendar's write; a failure is audited (status only, no secrets)."""
+    try:
+        write()
+    except _Refused as exc:
+        answer = str(exc)
+    except requests.RequestException as exc:
+        answer = type(exc).__name__
+    else:
+        return True
+    logger.warning(
+        "Write-back of booking %s to calendar %s failed: %s", booking.pk, calendar.pk, answer
+    )
+    audit.record(
+        booking,
+        EventKind.CALENDAR_WRITE_FAILED,
+        f"Could not write to {calendar.name}: {answer}",
+        {"calendar": calendar.pk, "answer": answer},
+    )
+    return False
+
+
+def _auth(calendar: HostCalendar) -> tuple[str, str]:
+    return (calendar.username, calendar.password or "")
+
+
+def _href(booking: Booking, calendar: HostCalendar) -> str:
+    name = _UNSAFE.sub("-", str(booking.public_id))
+    return f"{calendar.url.rstrip('/')}/{name}.ics"
+
+
+def _put(
+    booking: Booking, calendar: HostCalendar, event: CalendarEvent | None, body: bytes
+) -> None:
+    href = event.href if event is not None else _href(booking, calendar)
+    answer = _put_once(calendar, href, body, event.etag if event is not None else "")
+    if answer.status == 412:
+        # Changed (or made by another writer) meanwhile: the booking wins, once.
+        answer = _put_once(calendar, href, body, _current_etag(calendar, href))
+    if answer.status not in _WRITTEN:
+        raise _Refused(_status(answer))
+    etag = answer.headers.get("ETag") or _current_etag(calendar, href)
+    now = timezone.now()
+    _save(booking, calendar, href, etag, now)
+    verb = "Updated in" if event is not None else "Added to"
+    audit.record(
+        booking, EventKind.CALENDAR_WRITTEN, f"{verb} {calendar.name}", {"calendar": calendar.pk}
+    )
+
+
+def _put_once(calendar: HostCalendar, href: str, body: bytes, etag: str) -> Response:
+    condition = {"If-Match": etag} if etag else {"If-None-Match": "*"}
+    return _request(
+        "PUT",
+        href,
+        auth=_auth(calendar),
+        headers={"Content-Type": "text/calendar; charset=utf-8", **condition},
+        data=body,
+    )
+
+
+def _current_etag(calendar: HostCalendar, href: str) -> str:
+    """The stored object's ETag; "" when the server has none (or no object)."""
+    answer = _request("HEAD", href, auth=_auth(calendar), headers={})
+    if answer.status in _GONE:
+        return ""
+    if answer.status >= 400:
+        raise _Refused(_status(answer))
+    return answer.headers.get("ETag", "")
+
+
+def _save(booking: Booking, calendar: HostCalendar, href: str, etag: str, now: datetime) -> None:
+    fields = {"href": href, "etag": etag, "sequence": booking.sequence, "written_at": now}
+    try:
+        CalendarEvent.objects.update_or_create(booking=booking, calendar=calendar, defaults=fields)
+    except IntegrityError:  # another writer made the row between our read and write
+        CalendarEvent.objects.filter(booking=booking, calendar=calendar).update(**fields)
+
+
+def _delete(booking: Booking, event: CalendarEvent) -> None:
+    calendar = event.calendar
+    answer = _delete_once(calendar, event.href, event.etag)
+    if answer.status == 412:
+        answer = _delete_once(calendar, event.href, _current_etag(calendar, event.href))
+    if answer.status not in (*_WRITTEN, *_GONE):
+        raise _Refused(_status(answer))
+    event.delete()
+    audit.record(
+        booking,
+        EventKind.CALENDAR_WRITTEN,
+        f"Removed from {calendar.name}",
+        {"calendar": calendar.pk},
+    )
+
+
+def _delete_once(calendar: HostCalendar, href: str, etag: str) -> Response:
+    return _request(
+        "DELETE", href, auth=_auth(calendar), headers={"If-Match": etag} if etag else {}
+    )
+
+
+def _status(answer: Response) -> str:
+    return f"HTTP {answer.status}"

@@ -68,13 +68,28 @@ def attendee_invite(booking: Booking, *, now: datetime | None = None) -> bytes:
     return _calendar(booking, (), PUBLISH, now)
 
 
+def calendar_object(
+    booking: Booking, *, co_hosts: Iterable[Host] = (), now: datetime | None = None
+) -> bytes:
+    """The invite's event as a CalDAV calendar object resource (write-back to a host's
+    calendar): the emailed VEVENT, same UID and SEQUENCE, but no ``METHOD``, which
+    RFC 4791 section 4.1 forbids in a stored object."""
+    return _calendar(booking, co_hosts, REQUEST, now, with_method=False)
+
+
 def _calendar(
-    booking: Booking, co_hosts: Iterable[Host], method: str, now: datetime | None
+    booking: Booking,
+    co_hosts: Iterable[Host],
+    method: str,
+    now: datetime | None,
+    *,
+    with_method: bool = True,
 ) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
-    calendar.add("method", method)
+    if with_method:
+        calendar.add("method", method)
     calendar.add_component(_event(booking, co_hosts, method, now or timezone.now()))
     return calendar.to_ical()
 
