@@ -13,7 +13,8 @@ from huey.contrib.djhuey import HUEY
 
 from tests import factories
 from wagtail_pmc_booking import booking as booking_service
-from wagtail_pmc_booking.calendars import parse
+from wagtail_pmc_booking import signals
+from wagtail_pmc_booking.calendars import parse, writeback
 from wagtail_pmc_booking.models import Booking, BookingEvent, CalendarEvent, HostCalendar
 from wagtail_pmc_booking.models.bookings import EventKind
 from wagtail_pmc_booking.notifications import ics
@@ -247,3 +248,34 @@ def test_the_product_s_own_events_are_not_busy_times(book, host, radicale, radic
         is_own_event=lambda uid: uid.endswith(ics.uid(booking).split("@", 1)[1]),
     )
     assert parsed.events_read == 1 and parsed.busy == []
+
+
+def test_a_meeting_that_arrives_later_rewrites_the_event(book, host, radicale, radicale_calendar):
+    add_calendar(host, radicale_calendar, radicale)
+    booking = book(at(10))
+    meeting = booking.meeting
+    meeting.join_url, meeting.passcode = "https://zoom.us/j/4242424242", "k2x9"
+    meeting.save()
+    writeback.write_booking(booking.pk)  # same SEQUENCE: nothing to write
+    assert "4242424242" not in vevent(only_event(radicale, radicale_calendar)[1])["DESCRIPTION"]
+
+    signals.meeting_ready.send(sender=Booking, booking_pk=booking.pk)
+
+    description = str(vevent(only_event(radicale, radicale_calendar)[1])["DESCRIPTION"])
+    assert "https://zoom.us/j/4242424242" in description and "k2x9" in description
+
+
+def test_a_second_writer_never_makes_a_second_event(book, host, radicale, radicale_calendar):
+    """The row is lost (a writer that died before saving it): the next PUT's
+    ``If-None-Match: *`` meets the object already there and takes it over."""
+    add_calendar(host, radicale_calendar, radicale)
+    booking = book(at(10))
+    CalendarEvent.objects.filter(booking=booking).delete()
+
+    writeback.write_booking(booking.pk)
+    writeback.write_booking(booking.pk)
+
+    assert len(radicale.events(radicale_calendar)) == 1
+    row = CalendarEvent.objects.get(booking=booking)
+    href, _ = only_event(radicale, radicale_calendar)
+    assert row.href.endswith(href) and row.etag

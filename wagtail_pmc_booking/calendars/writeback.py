@@ -16,8 +16,8 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 from datetime import datetime
+from functools import partial
 
 import requests
 from django.db import IntegrityError, transaction
