@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from . import scheduling, slot_cache
 from .exceptions import InvalidBookingRequest
-from .models import AvailabilityWindow, Booking, Host, MeetingType, OutOfOffice
+from .models import AvailabilityWindow, Booking, BusyTime, Host, MeetingType, OutOfOffice
 from .models.bookings import BookingStatus
 from .scheduling import Slot
 from .scheduling.rules import boundary, zone
@@ -69,6 +69,9 @@ def load_pool(
 
     ``hosts`` may be given when the caller already holds them (e.g. locked rows).
     ``exclude_booking_id`` leaves one booking out of the busy ranges (a reschedule).
+    The stored busy times of the hosts' ``check_conflicts`` calendars join the busy
+    ranges (one query, no network), so the host's buffers apply around calendar events
+    too, as Calendly does: a slot is free only when it and its buffers miss them.
     """
     if hosts is None:
         hosts = meeting_type_hosts(meeting_type, host_ids)
@@ -109,6 +112,11 @@ def load_pool(
     for host_id, blocked_start, blocked_end, start in taken:
         busy[host_id].append(scheduling.Interval(blocked_start, blocked_end))
         starts[host_id].append(start)
+    calendar_busy = BusyTime.objects.filter(
+        host_id__in=ids, calendar__check_conflicts=True, start__lt=hi, end__gt=lo
+    ).values_list("host_id", "start", "end")
+    for host_id, start, end in calendar_busy:
+        busy[host_id].append(scheduling.Interval(start, end))
 
     cap = meeting_type.max_bookings_per_host_per_day
     schedules: list[scheduling.HostSchedule] = []

@@ -26,7 +26,9 @@ from django.utils.translation import gettext as _
 
 from . import audit, availability, links, scheduling, signals
 from .availability import Pool
+from .calendars import sync as calendar_sync
 from .changes import Actor, Change
+from .conf import booking_settings
 from .exceptions import (
     BookingBusy,
     BookingCancelled,
@@ -36,7 +38,7 @@ from .exceptions import (
     SlotUnavailable,
 )
 from .links import manage_token_for
-from .models import Booking, Host, MeetingType
+from .models import Booking, Host, HostCalendar, MeetingType
 from .models.bookings import BookingStatus, EventKind
 from .tokens import hashes_match, manage_token_lookup_hash, random_base32
 from .validators import available_timezones
@@ -113,6 +115,7 @@ def book(
     attendee = _clean_attendee(attendee_name, attendee_email, attendee_timezone, notes, errors)
     _raise_for(errors)
     assert at is not None and length is not None  # _raise_for raised otherwise
+    stale = _refresh_stale_calendars(meeting_type, moment, host=host)
 
     def write() -> BookingResult:
         if rebooked_from is not None:
@@ -138,6 +141,7 @@ def book(
             sandbox=sandbox,
             rebooked_from=rebooked_from,
         )
+        _record_stale(booking, stale)
         return BookingResult(booking, manage_token_for(booking))
 
     return _write(write)
@@ -163,6 +167,7 @@ def reschedule(
     at = _clean_start(start, errors)
     _raise_for(errors)
     assert at is not None
+    stale = _refresh_stale_calendars(booking.meeting_type, moment)
 
     def write() -> BookingResult:
         current = _lock_booking(booking, token=token)
@@ -182,6 +187,7 @@ def reschedule(
         else:
             host_ids = [current.host_id]
         _move(current, pool, host_ids, at, length, actor)
+        _record_stale(current, stale)
         return BookingResult(current, manage_token_for(current))
 
     return _write(write)
@@ -342,6 +348,72 @@ def _clean_attendee(
 
 
 # The transaction -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _StaleCalendar:
+    """A calendar that did not answer before a booking: what the audit line says."""
+
+    name: str
+    calendar_id: int
+    read_at: datetime | None
+    error: str
+
+
+def _refresh_stale_calendars(
+    meeting_type: MeetingType, now: datetime, *, host: Host | None = None
+) -> list[_StaleCalendar]:
+    """Read again the hosts' calendars whose busy times are older than the staleness limit.
+
+    Runs before the transaction (no row lock is held across network calls); the
+    transaction then re-checks the slot against the stored rows. One query when every
+    calendar is fresh or there are none. A refresh that fails in any way is treated like
+    one that ran out of time: the booking goes ahead on the stored busy times.
+    """
+    limit = now - timedelta(seconds=booking_settings.CALENDAR_STALE_SECONDS)
+    calendars = HostCalendar.objects.filter(
+        check_conflicts=True,
+        host__is_active=True,
+        host__in=MeetingType.hosts.through.objects.filter(meetingtype=meeting_type).values(
+            "host_id"
+        ),
+    ).filter(Q(last_synced_at__isnull=True) | Q(last_synced_at__lt=limit))
+    if host is not None:
+        calendars = calendars.filter(host=host)
+    rows = list(calendars.values_list("pk", "host_id", "name", "last_synced_at"))
+    if not rows:
+        return []
+    read_at = {pk: synced for pk, _host, _name, synced in rows}
+    try:
+        reports = calendar_sync.refresh_stale(
+            sorted({host_id for _pk, host_id, _name, _synced in rows}),
+            budget_seconds=booking_settings.CALENDAR_BOOKING_BUDGET_SECONDS,
+            now=now,
+        )
+    except Exception as exc:  # noqa: BLE001 - any failure is a calendar that did not answer
+        logger.warning("Calendar refresh before booking failed: %s", type(exc).__name__)
+        return [
+            _StaleCalendar(name, pk, synced, type(exc).__name__) for pk, _h, name, synced in rows
+        ]
+    return [
+        _StaleCalendar(
+            report.name, report.calendar_id, read_at.get(report.calendar_id), report.error
+        )
+        for report in reports
+    ]
+
+
+def _record_stale(booking: Booking, stale: list[_StaleCalendar]) -> None:
+    """One audit warning per calendar the booking could not wait for."""
+    for calendar in stale:
+        read_at = calendar.read_at.isoformat() if calendar.read_at else _("never")
+        audit.record(
+            booking,
+            EventKind.CALENDAR_STALE,
+            _("%(name)s did not answer in time; booked on busy times read at %(read_at)s")
+            % {"name": calendar.name, "read_at": read_at},
+            {"calendar": calendar.calendar_id, "error": calendar.error},
+        )
 
 
 def _write(operation: Callable[[], T]) -> T:
