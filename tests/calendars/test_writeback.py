@@ -232,6 +232,21 @@ def test_a_failing_calendar_retries_and_never_touches_the_booking(
     assert CalendarEvent.objects.filter(booking=booking).count() == 2
 
 
+def test_a_calendar_on_a_private_address_is_refused_by_the_ssrf_guard(
+    book, host, radicale, radicale_calendar, settings
+):
+    add_calendar(host, radicale_calendar, radicale, name="Home")
+    settings.WAGTAIL_PMC_BOOKING = {**settings.WAGTAIL_PMC_BOOKING, "ALLOW_PRIVATE_URLS": False}
+
+    booking = book(at(10))
+
+    assert booking_state(booking)["status"] == "confirmed"
+    assert radicale.events(radicale_calendar) == {}
+    failures = [m for k, m in written_messages(booking) if k == EventKind.CALENDAR_WRITE_FAILED]
+    assert len(failures) == 1 and "127.0.0.1" in failures[0]
+    assert not CalendarEvent.objects.filter(booking=booking).exists()
+
+
 def test_the_product_s_own_events_are_not_busy_times(book, host, radicale, radicale_calendar):
     add_calendar(host, radicale_calendar, radicale)
     booking = book(at(10))

@@ -16,16 +16,13 @@ would make a slow calendar hold up the booking writer or the other task for seco
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
-import requests
 from django.db import IntegrityError
 from django.utils import timezone
 
-from .. import audit
-from ..conf import booking_settings
+from .. import audit, outbound
 from ..models import Booking, CalendarEvent, HostCalendar
 from ..models.bookings import EventKind
 from ..models.calendars import CalendarKind
@@ -46,13 +43,6 @@ class _Refused(Exception):
     """The server answered with an error status; the message is that status."""
 
 
-@dataclass(frozen=True)
-class Response:
-    status: int
-    headers: dict[str, str]
-    content: bytes
-
-
 def _request(
     method: str,
     url: str,
@@ -60,18 +50,9 @@ def _request(
     auth: tuple[str, str],
     headers: dict[str, str],
     data: bytes | None = None,
-) -> Response:
-    """The one HTTP call of write-back (to be switched to ``outbound.request``)."""
-    answer = requests.request(
-        method,
-        url,
-        auth=auth,
-        headers=headers,
-        data=data,
-        timeout=booking_settings.CALENDAR_TIMEOUT_SECONDS,
-        allow_redirects=False,
-    )
-    return Response(answer.status_code, dict(answer.headers), answer.content)
+) -> outbound.Response:
+    """The one HTTP call of write-back: through the SSRF guard, with its limits."""
+    return outbound.request(method, url, auth=auth, headers=headers, data=data)
 
 
 def write_booking(booking_pk: int, *, rewrite: bool = False) -> None:
@@ -123,8 +104,8 @@ def _attempt(booking: Booking, calendar: HostCalendar, write: Callable[[], None]
         write()
     except _Refused as exc:
         answer = str(exc)
-    except requests.RequestException as exc:
-        answer = type(exc).__name__
+    except (outbound.FetchError, outbound.UnsafeURL) as exc:
+        answer = str(exc)
     else:
         return True
     logger.warning(
@@ -167,7 +148,7 @@ def _put(
     )
 
 
-def _put_once(calendar: HostCalendar, href: str, body: bytes, etag: str) -> Response:
+def _put_once(calendar: HostCalendar, href: str, body: bytes, etag: str) -> outbound.Response:
     condition = {"If-Match": etag} if etag else {"If-None-Match": "*"}
     return _request(
         "PUT",
@@ -212,11 +193,11 @@ def _delete(booking: Booking, event: CalendarEvent) -> None:
     )
 
 
-def _delete_once(calendar: HostCalendar, href: str, etag: str) -> Response:
+def _delete_once(calendar: HostCalendar, href: str, etag: str) -> outbound.Response:
     return _request(
         "DELETE", href, auth=_auth(calendar), headers={"If-Match": etag} if etag else {}
     )
 
 
-def _status(answer: Response) -> str:
+def _status(answer: outbound.Response) -> str:
     return f"HTTP {answer.status}"
