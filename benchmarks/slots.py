@@ -1,7 +1,9 @@
 """Time listing 60 days of round-robin slots for 25 hosts with 5,000 bookings.
 
 Run: ``.venv/bin/python benchmarks/slots.py [--database-url postgres://…]``.
-Prints the median and p95 of the whole read (queries + rules) and its query count.
+Prints the median and p95 of the whole read (queries + rules) and its query count, first
+without host calendars, then with one ``check_conflicts`` calendar per host holding
+2,000 busy intervals over the 60 days (issue 11: at most +1 query, +20% cold median).
 """
 
 import random
@@ -13,6 +15,7 @@ from _django import percentile, setup
 
 ZONES = ["Asia/Kolkata", "Europe/Berlin", "America/New_York", "Europe/London", "Australia/Sydney"]
 HOSTS, DAYS, BOOKINGS, OUT_OF_OFFICE = 25, 60, 5000, 200
+BUSY_PER_CALENDAR = 2000
 
 
 def build(now):
@@ -59,6 +62,24 @@ def build(now):
     return meeting
 
 
+def add_calendars(meeting, now):
+    """One calendar per host, ``BUSY_PER_CALENDAR`` random 15–120 minute busy times."""
+    from wagtail_pmc_booking.models import BusyTime, HostCalendar
+
+    rng = random.Random(11)
+    rows = []
+    for host in meeting.hosts.all():
+        calendar = HostCalendar.objects.create(
+            host=host, name="Work", kind="ics", url="https://calendar.example.com/w.ics"
+        )
+        for _ in range(BUSY_PER_CALENDAR):
+            start = now + timedelta(minutes=rng.randrange(DAYS * 24 * 60))
+            end = start + timedelta(minutes=rng.randrange(15, 121))
+            rows.append(BusyTime(calendar=calendar, host=host, start=start, end=end))
+    BusyTime.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
 def measure(run, repeat):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -92,17 +113,30 @@ def main():
 
         print(f"database: {connection.vendor}")
         print(f"hosts={HOSTS} days={DAYS} bookings={BOOKINGS} out_of_office={OUT_OF_OFFICE}")
-        with override_settings(WAGTAIL_PMC_BOOKING={"SLOTS_CACHE_SECONDS": 0}):
+        cold = override_settings(WAGTAIL_PMC_BOOKING={"SLOTS_CACHE_SECONDS": 0})
+        with cold:
             days, timings, queries = measure(run, args.repeat)
         slots = sum(len(v) for v in days.values())
         print(f"slots listed: {slots} over {len(days)} days")
-        print("computed (slot cache off):")
+        print("computed (slot cache off), without calendars:")
         print(f"  median: {statistics.median(timings):.1f} ms")
         print(f"  p95:    {percentile(timings, 0.95):.1f} ms")
         print(f"  queries per listing: {queries}")
-        _, timings, queries = measure(run, args.repeat)
+        _, cached, cached_queries = measure(run, args.repeat)
         print("repeated within the minute (slot cache on, locmem):")
-        print(f"  median: {statistics.median(timings):.2f} ms  queries: {queries}")
+        print(f"  median: {statistics.median(cached):.2f} ms  queries: {cached_queries}")
+
+        busy = add_calendars(meeting, now)
+        with cold:
+            days, with_calendars, calendar_queries = measure(run, args.repeat)
+        slots = sum(len(v) for v in days.values())
+        print(f"with calendars ({HOSTS} x {BUSY_PER_CALENDAR} = {busy} busy times):")
+        print(f"  slots listed: {slots}")
+        print(f"  median: {statistics.median(with_calendars):.1f} ms")
+        print(f"  p95:    {percentile(with_calendars, 0.95):.1f} ms")
+        print(f"  queries per listing: {calendar_queries}")
+        extra = statistics.median(with_calendars) / statistics.median(timings) - 1
+        print(f"calendars add {calendar_queries - queries} query, {extra:+.1%} to the cold median")
     finally:
         teardown()
 
