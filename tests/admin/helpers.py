@@ -120,6 +120,7 @@ def host_data(host=None, *, windows=None, out_of_office=None, **fields):
             out_of_office,
             initial=sum(1 for row in out_of_office if row.get("id")),
         ),
+        **formset_data("calendars", []),
     }
 
 

@@ -98,8 +98,10 @@ OWNER_EDITABLE = {
     "buffer_after_minutes",
     "availability_windows",
     "out_of_office",
+    "calendars",
 }
-"""What a host's owner may change on their host: hours, lengths, buffers, zone, time off."""
+"""What a host's owner may change on their host: hours, lengths, buffers, zone, time off and
+calendars."""
 
 
 def test_owner_editor_offers_only_hours_lengths_buffers_zone_and_time_off(owner_client, owned_host):

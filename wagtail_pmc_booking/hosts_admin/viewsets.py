@@ -19,6 +19,7 @@ from wagtail.admin.panels import (
 )
 from wagtail.admin.ui.tables import BooleanColumn, Column
 
+from ..calendars.admin import calendar_panels
 from ..models import Host, MeetingType, OutOfOffice
 from .display import durations_label, out_of_office_host, out_of_office_times, weekly_summary
 from .filters import HostFilterSet, OutOfOfficeFilterSet
@@ -115,6 +116,7 @@ class HostViewSet(OwnedSnippetViewSet):
                     FieldRowPanel([FieldPanel("reason"), FieldPanel("is_enabled")]),
                 ],
             ),
+            *calendar_panels(),
         ],
         base_form_class=HostAdminForm,
     )
