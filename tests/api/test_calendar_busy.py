@@ -1,11 +1,10 @@
 """A time the host's calendar marks busy is 409 slot_unavailable on the API."""
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.api.conftest import BOOKING_REQUEST
+from tests.api.conftest import BOOKING_REQUEST, NOW
 from tests.api.helpers import assert_error, database_state, post
 from wagtail_pmc_booking.models import BusyTime, HostCalendar
 
@@ -19,7 +18,7 @@ def test_a_busy_calendar_time_is_409_and_nothing_changes(client, product_demo):
         name="Work",
         kind="ics",
         url="https://calendar.example.com/w.ics",
-        last_synced_at=datetime(2026, 4, 5, tzinfo=ZoneInfo("UTC")),
+        last_synced_at=NOW,
     )
     start = datetime.fromisoformat(BOOKING_REQUEST["start"])
     BusyTime.objects.create(

@@ -76,13 +76,16 @@ def test_a_fresh_calendar_is_not_read_again(book_slot, seed_host, monkeypatch):
     assert calls == [] and stale_lines(made) == []
 
 
-def test_a_failing_refresh_books_on_stored_data_with_a_warning(book_slot, seed_host):
-    # The interface may raise anything (today's stub raises NotImplementedError).
+def test_a_failing_refresh_books_on_stored_data_with_a_warning(book_slot, seed_host, monkeypatch):
+    def refresh_stale(*args, **kwargs):
+        raise RuntimeError("refresh broke")
+
+    monkeypatch.setattr(sync, "refresh_stale", refresh_stale)
     calendar = calendar_of(seed_host, synced=NOW - timedelta(minutes=10), name="Asha's work")
     made = book_slot(ist(13, 10)).booking
     [(message, data)] = stale_lines(made)
     assert message.startswith("Asha's work did not answer in time; booked on busy times read at ")
-    assert data["calendar"] == calendar.pk and data["error"]
+    assert data == {"calendar": calendar.pk, "error": "RuntimeError"}
 
 
 def test_each_report_of_refresh_stale_is_an_audit_line(book_slot, seed_host, monkeypatch):
