@@ -9,8 +9,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import quote
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -149,7 +148,7 @@ def sync_now(request: HttpRequest, pk: int) -> HttpResponse:
     """Read one calendar now and go back to its host, with what the read found."""
     calendar = get_object_or_404(HostCalendar.objects.select_related("host"), pk=pk)
     if not user_may_sync(request.user, calendar.host):
-        raise PermissionDenied
+        raise Http404  # another host's calendar: not even whether it exists
     report = sync.sync_calendar(calendar)
     if report.error:
         messages.error(
