@@ -1,5 +1,6 @@
 """Host calendars in the host editor: the secret stays hidden, bad rows are refused."""
 
+from django.test import override_settings
 from django.urls import reverse
 
 from tests.admin.helpers import admin_url, formset_data, host_data, post_rejected, post_saved
@@ -103,3 +104,16 @@ def test_dashboard_lists_only_the_owners_failing_calendars(owner_client, owned_h
     assert "Calendars that need attention" in html
     assert "401 Unauthorized" in html
     assert "404 Not Found" not in html
+
+
+@override_settings(WAGTAIL_PMC_BOOKING={"ALLOW_PRIVATE_URLS": False})
+def test_a_loopback_address_is_refused_when_private_addresses_are_not_allowed(
+    owner_client, owned_host
+):
+    calendar = calendar_of(owned_host)
+    data = host_data(owned_host) | calendar_rows(calendar, url="http://127.0.0.1:1/x.ics")
+
+    response = post_rejected(owner_client, admin_url(Host, "edit", owned_host), data)
+
+    assert response.context["form"].formsets["calendars"].errors[0]["url"]
+    assert HostCalendar.objects.get(pk=calendar.pk).url == "https://dav.example.com/cal/"

@@ -21,6 +21,7 @@ from wagtail.permissions import policy_registry
 
 from ..models import Host, HostCalendar
 from ..models.calendars import CalendarKind
+from ..outbound import UnsafeURL, check_url
 from . import sync
 
 CONNECTION_FIELDS = ("kind", "url", "username", "password")
@@ -53,6 +54,10 @@ class HostCalendarForm(WagtailAdminModelForm):  # type: ignore[misc]
         url: str = self.cleaned_data.get("url") or ""
         if url and not url.lower().startswith(("http://", "https://")):
             raise forms.ValidationError(gettext("Only http:// and https:// addresses are read."))
+        try:
+            check_url(url)
+        except UnsafeURL as error:
+            raise forms.ValidationError(str(error)) from error
         return url
 
     def clean(self) -> dict[str, Any]:
