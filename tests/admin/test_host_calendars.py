@@ -1,10 +1,14 @@
 """Host calendars in the host editor: the secret stays hidden, bad rows are refused."""
 
+import re
+from pathlib import Path
+
+import pytest
 from django.test import override_settings
 from django.urls import reverse
 
 from tests.admin.helpers import admin_url, formset_data, host_data, post_rejected, post_saved
-from wagtail_pmc_booking.models import Host, HostCalendar
+from wagtail_pmc_booking.models import BusyTime, Host, HostCalendar
 
 SECRET = "app-specific-s3cret"
 
@@ -117,3 +121,215 @@ def test_a_loopback_address_is_refused_when_private_addresses_are_not_allowed(
 
     assert response.context["form"].formsets["calendars"].errors[0]["url"]
     assert HostCalendar.objects.get(pk=calendar.pk).url == "https://dav.example.com/cal/"
+
+
+GOOGLE = (Path(__file__).parents[1] / "calendars" / "feeds" / "google.ics").read_text()
+SYNC_URL = "wagtail_pmc_booking_calendar_sync"
+
+
+@pytest.fixture
+def two_weeks_ahead(settings):
+    """The weekly Monday standup of google.ics falls at least twice in the read window."""
+    settings.WAGTAIL_PMC_BOOKING = {**settings.WAGTAIL_PMC_BOOKING, "CALENDAR_LOOKAHEAD_DAYS": 14}
+
+
+def new_calendar_rows(**fields):
+    row = {"name": "Work", "kind": "ics", "url": "", "username": "", "password": ""}
+    return formset_data("calendars", [row | {"check_conflicts": True} | fields])
+
+
+def post_new_calendar(client, host, **fields):
+    return client.post(admin_url(Host, "edit", host), host_data(host) | new_calendar_rows(**fields))
+
+
+def row_errors(response):
+    return [str(e) for e in response.context["form"].formsets["calendars"].errors[0]["__all__"]]
+
+
+def test_a_calendar_that_answers_is_asked_and_saved(owner_client, owned_host, feed_server):
+    feed_server.serve("/good.ics", GOOGLE)
+
+    post_saved(
+        owner_client,
+        admin_url(Host, "edit", owned_host),
+        host_data(owned_host) | new_calendar_rows(url=feed_server.url("/good.ics")),
+    )
+
+    calendar = HostCalendar.objects.get(host=owned_host)
+    assert (calendar.name, calendar.kind) == ("Work", "ics")
+    assert [r.path for r in feed_server.requests] == ["/good.ics"]
+
+
+@pytest.mark.parametrize(("status", "answer"), [(401, "401 Unauthorized"), (404, "404 Not Found")])
+def test_a_calendar_that_refuses_is_a_row_error_and_nothing_is_saved(
+    owner_client, owned_host, feed_server, status, answer
+):
+    feed_server.serve("/bad.ics", "no", status=status)
+
+    response = post_new_calendar(owner_client, owned_host, url=feed_server.url("/bad.ics"))
+
+    assert response.status_code == 200
+    [error] = row_errors(response)
+    assert error.startswith("The calendar answered: ")
+    assert answer in error
+    assert not HostCalendar.objects.exists()
+    assert len(feed_server.requests) == 1
+
+
+def test_caldav_with_a_wrong_password_is_refused(
+    owner_client, owned_host, radicale, radicale_calendar
+):
+    user, _password = radicale.auth
+
+    response = post_new_calendar(
+        owner_client,
+        owned_host,
+        kind="caldav",
+        url=radicale_calendar,
+        username=user,
+        password="not-the-password",
+    )
+
+    assert response.status_code == 200
+    [error] = row_errors(response)
+    assert "401 Unauthorized" in error
+    assert "not-the-password" not in response.content.decode()
+    assert not HostCalendar.objects.exists()
+
+
+def test_caldav_with_the_right_password_is_saved_and_the_password_never_shown(
+    owner_client, owned_host, radicale, radicale_calendar
+):
+    user, password = radicale.auth
+    data = host_data(owned_host) | new_calendar_rows(
+        kind="caldav", url=radicale_calendar, username=user, password=password
+    )
+
+    post_saved(owner_client, admin_url(Host, "edit", owned_host), data)
+
+    calendar = HostCalendar.objects.get(host=owned_host)
+    assert (calendar.url, calendar.username, calendar.password) == (
+        radicale_calendar,
+        user,
+        password,
+    )
+    html = owner_client.get(admin_url(Host, "edit", owned_host)).content.decode()
+    assert radicale_calendar in html
+    assert password not in html
+
+
+def test_editing_without_touching_the_connection_does_not_ask_again(
+    owner_client, owned_host, feed_server
+):
+    feed_server.serve("/good.ics", GOOGLE)
+    url = admin_url(Host, "edit", owned_host)
+    post_saved(
+        owner_client,
+        url,
+        host_data(owned_host) | new_calendar_rows(url=feed_server.url("/good.ics")),
+    )
+    calendar = HostCalendar.objects.get()
+    asked = len(feed_server.requests)
+
+    post_saved(
+        owner_client,
+        url,
+        host_data(owned_host) | calendar_rows(calendar, name="Renamed", check_conflicts=False),
+    )
+
+    calendar.refresh_from_db()
+    assert (calendar.name, calendar.check_conflicts) == ("Renamed", False)
+    assert len(feed_server.requests) == asked == 1
+
+
+def test_changing_the_address_asks_the_calendar_again(owner_client, owned_host, feed_server):
+    feed_server.serve("/good.ics", GOOGLE)
+    feed_server.serve("/gone.ics", "no", status=404)
+    calendar = HostCalendar.objects.create(
+        host=owned_host, name="Work", kind="ics", url=feed_server.url("/good.ics")
+    )
+    data = host_data(owned_host) | calendar_rows(calendar, url=feed_server.url("/gone.ics"))
+
+    response = post_rejected(owner_client, admin_url(Host, "edit", owned_host), data)
+
+    assert "404 Not Found" in row_errors(response)[0]
+    assert [r.path for r in feed_server.requests] == ["/gone.ics"]
+    calendar.refresh_from_db()
+    assert calendar.url == feed_server.url("/good.ics")
+
+
+def sync_now(client, calendar):
+    return client.post(reverse(SYNC_URL, args=[calendar.pk]), follow=True)
+
+
+def shown_messages(response):
+    return [(m.level_tag, str(m)) for m in response.context["messages"]]
+
+
+@pytest.mark.parametrize("who", ["owner_client", "manager_client"])
+def test_sync_now_reads_the_feed_and_says_what_it_found(
+    request, who, owned_host, feed_server, two_weeks_ahead
+):
+    client = request.getfixturevalue(who)
+    client.handler.enforce_csrf_checks = True
+    feed_server.serve("/good.ics", GOOGLE)
+    calendar = HostCalendar.objects.create(
+        host=owned_host, name="Work", kind="ics", url=feed_server.url("/good.ics")
+    )
+    edit = admin_url(Host, "edit", owned_host)
+    client.get(edit)  # the editor page sets the CSRF cookie the button's POST carries
+    token = client.cookies["csrftoken"].value
+
+    response = client.post(
+        reverse(SYNC_URL, args=[calendar.pk]), {"csrfmiddlewaretoken": token}, follow=True
+    )
+
+    assert response.redirect_chain == [(edit, 302)]
+    busy = BusyTime.objects.filter(calendar=calendar, host=owned_host).count()
+    assert busy >= 2
+    [(level, text)] = shown_messages(response)
+    assert level == "success"
+    assert re.fullmatch(rf"Work: read [1-9]\d* events, {busy} busy times", text)
+    calendar.refresh_from_db()
+    assert calendar.last_synced_at is not None
+    assert calendar.last_error == ""
+
+
+def test_sync_now_without_the_csrf_token_is_refused(owner_client, owned_host, feed_server):
+    owner_client.handler.enforce_csrf_checks = True
+    feed_server.serve("/good.ics", GOOGLE)
+    calendar = HostCalendar.objects.create(
+        host=owned_host, name="Work", kind="ics", url=feed_server.url("/good.ics")
+    )
+
+    response = owner_client.post(reverse(SYNC_URL, args=[calendar.pk]))
+
+    assert response.status_code == 403
+    assert feed_server.requests == []
+
+
+def test_sync_now_on_a_failing_feed_says_why_and_keeps_the_busy_rows(
+    owner_client, owned_host, feed_server, two_weeks_ahead
+):
+    feed_server.serve("/good.ics", GOOGLE)
+    calendar = HostCalendar.objects.create(
+        host=owned_host, name="Work", kind="ics", url=feed_server.url("/good.ics")
+    )
+    sync_now(owner_client, calendar)
+    before = sorted(BusyTime.objects.filter(calendar=calendar).values_list("start", "end"))
+    calendar.refresh_from_db()
+    synced_at = calendar.last_synced_at
+    feed_server.serve("/good.ics", "broken", status=500)
+
+    response = sync_now(owner_client, calendar)
+
+    assert response.redirect_chain == [(admin_url(Host, "edit", owned_host), 302)]
+    [(level, text)] = shown_messages(response)
+    assert level == "error"
+    assert text.startswith("Work could not be read: ")
+    assert "500" in text
+    calendar.refresh_from_db()
+    assert "500" in calendar.last_error
+    assert calendar.last_synced_at == synced_at
+    assert len(before) >= 2
+    assert sorted(BusyTime.objects.filter(calendar=calendar).values_list("start", "end")) == before
