@@ -4,6 +4,7 @@ Everything for a meeting type and a time range is loaded in a fixed number of qu
 whatever the number of hosts or days; the rules themselves live in ``scheduling``.
 """
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -73,6 +74,7 @@ def load_pool(
     ranges (one query, no network), so the host's buffers apply around calendar events
     too, as Calendly does: a slot is free only when it and its buffers miss them.
     """
+    hosts_given = hosts is not None
     if hosts is None:
         hosts = meeting_type_hosts(meeting_type, host_ids)
     ids = [h.pk for h in hosts]
@@ -112,11 +114,8 @@ def load_pool(
     for host_id, blocked_start, blocked_end, start in taken:
         busy[host_id].append(scheduling.Interval(blocked_start, blocked_end))
         starts[host_id].append(start)
-    calendar_busy = BusyTime.objects.filter(
-        host_id__in=ids, calendar__check_conflicts=True, start__lt=hi, end__gt=lo
-    ).values_list("host_id", "start", "end")
-    for host_id, start, end in calendar_busy:
-        busy[host_id].append(scheduling.Interval(start, end))
+    for host_id, intervals in calendar_busy(ids, lo, hi, fresh=hosts_given).items():
+        busy[host_id].extend(intervals)
 
     cap = meeting_type.max_bookings_per_host_per_day
     schedules: list[scheduling.HostSchedule] = []
@@ -140,6 +139,65 @@ def load_pool(
             )
         )
     return Pool(meeting_type, hosts, schedules)
+
+
+class _BusyCopy:
+    """One slot-cache version's copy of hosts' calendar busy times, normalized per host."""
+
+    def __init__(self, version: str) -> None:
+        self.version = version
+        self.hosts: dict[int, tuple[list[datetime], list[scheduling.Interval]]] = {}
+
+
+_busy_copy: _BusyCopy | None = None
+
+
+def calendar_busy(
+    ids: Sequence[int], lo: datetime, hi: datetime, *, fresh: bool = False
+) -> dict[int, list[scheduling.Interval]]:
+    """The stored busy times of the hosts' ``check_conflicts`` calendars inside ``lo..hi``.
+
+    Calendars bring thousands of rows per host, and turning them into datetimes costs
+    more than the rules, so listings share a per-process copy per slot-cache version
+    (every change that drops the slot cache, a calendar sync included, drops it too):
+    one query for the hosts it does not hold yet, none after. ``fresh`` (the booking
+    writer, on locked rows) always reads the database.
+    """
+    if not fresh:
+        try:
+            version = slot_cache.version()
+        except Exception:  # an unreachable cache: read the rows, as with fresh
+            fresh = True
+    if fresh:
+        rows = BusyTime.objects.filter(
+            host_id__in=ids, calendar__check_conflicts=True, start__lt=hi, end__gt=lo
+        ).values_list("host_id", "start", "end")
+        found: defaultdict[int, list[scheduling.Interval]] = defaultdict(list)
+        for host_id, start, end in rows:
+            found[host_id].append(scheduling.Interval(start, end))
+        return found
+    global _busy_copy
+    copy = _busy_copy
+    if copy is None or copy.version != version:
+        copy = _busy_copy = _BusyCopy(version)
+    missing = [host_id for host_id in ids if host_id not in copy.hosts]
+    if missing:
+        loaded: defaultdict[int, list[scheduling.Interval]] = defaultdict(list)
+        rows = BusyTime.objects.filter(
+            host_id__in=missing, calendar__check_conflicts=True
+        ).values_list("host_id", "start", "end")
+        for host_id, start, end in rows:
+            loaded[host_id].append(scheduling.Interval(start, end))
+        for host_id in missing:
+            merged = scheduling.normalize(loaded[host_id])
+            copy.hosts[host_id] = ([i.end for i in merged], merged)
+    result: dict[int, list[scheduling.Interval]] = {}
+    for host_id in ids:
+        ends, merged = copy.hosts[host_id]
+        first = bisect_right(ends, lo)
+        last = bisect_left(ends, hi, lo=first)
+        result[host_id] = [i for i in merged[first : last + 1] if i.start < hi]
+    return result
 
 
 def resolve_duration(meeting_type: MeetingType, duration: int | None) -> int:

@@ -22,7 +22,15 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from .conf import booking_settings
-from .models import AvailabilityWindow, Booking, Host, MeetingType, OutOfOffice
+from .models import (
+    AvailabilityWindow,
+    Booking,
+    BusyTime,
+    Host,
+    HostCalendar,
+    MeetingType,
+    OutOfOffice,
+)
 
 VERSION_KEY = "wagtail_pmc_booking:slots:version"
 
@@ -75,7 +83,8 @@ def cached(parts: tuple[object, ...], compute: Callable[[], T]) -> T:
 
 def connect() -> None:
     """Invalidate on every change to what slots are computed from."""
-    for model in (AvailabilityWindow, Booking, Host, MeetingType, OutOfOffice):
+    models = (AvailabilityWindow, Booking, BusyTime, Host, HostCalendar, MeetingType, OutOfOffice)
+    for model in models:
         uid = f"wagtail_pmc_booking.slot_cache.{model.__name__}"
         post_save.connect(invalidate_now_and_on_commit, sender=model, dispatch_uid=uid + ".save")
         post_delete.connect(invalidate_now_and_on_commit, sender=model, dispatch_uid=uid + ".del")

@@ -8,6 +8,7 @@ from tests import factories
 from tests.availability.test_read_service import IST, NOW, slots_between
 from tests.availability.test_slot_cache import MONDAY, monday_starts
 from wagtail_pmc_booking import slot_cache
+from wagtail_pmc_booking.calendars import sync
 from wagtail_pmc_booking.models import BusyTime, HostCalendar
 
 
@@ -90,3 +91,24 @@ def test_calendars_add_one_query_whatever_the_number_of_hosts(
     assert len(days) > 30
     tuesday = [s.start.astimezone(IST).strftime("%H:%M") for s in days[MONDAY + timedelta(days=1)]]
     assert "10:00" not in tuesday
+
+
+def test_a_sync_drops_the_copy_of_busy_times_listings_share(
+    product_demo, seed_host, feed_server, settings, django_capture_on_commit_callbacks
+):
+    """Listings reuse one copy of the busy rows per slot-cache version; a sync is a change."""
+    calendar = calendar_of(seed_host)
+    calendar.url = feed_server.url("/work.ics")
+    calendar.save()
+    feed_server.serve(
+        "/work.ics",
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\nUID:x1\r\n"
+        "DTSTAMP:20260401T000000Z\r\nDTSTART:20260413T043000Z\r\nDTEND:20260413T050000Z\r\n"
+        "END:VEVENT\r\nEND:VCALENDAR\r\n",
+    )
+    settings.WAGTAIL_PMC_BOOKING = {**settings.WAGTAIL_PMC_BOOKING, "SLOTS_CACHE_SECONDS": 0}
+    assert "10:00" in monday_starts(product_demo)  # the copy now holds no busy time
+    with django_capture_on_commit_callbacks(execute=True):
+        report = sync.sync_calendar(calendar, now=NOW)
+    assert report.error == "" and report.busy_stored == 1
+    assert "10:00" not in monday_starts(product_demo)  # 10:00–10:30 IST is busy
