@@ -23,6 +23,7 @@ from ..models import Host, HostCalendar
 from ..models.calendars import CalendarKind
 from ..outbound import UnsafeURL, check_url
 from . import sync
+from .fetch import feed_url
 
 CONNECTION_FIELDS = ("kind", "url", "username", "password")
 """A change to any of these makes the form ask the calendar again before saving."""
@@ -30,11 +31,25 @@ CONNECTION_FIELDS = ("kind", "url", "username", "password")
 SYNC_URL_NAME = "wagtail_pmc_booking_calendar_sync"
 
 
+class CalendarAddressField(forms.URLField):
+    """A URL field that takes the ``webcal://`` links Apple and Google hand out as https."""
+
+    def to_python(self, value: Any) -> str:
+        return str(super().to_python(feed_url(str(value or "").strip())))
+
+
 class HostCalendarForm(WagtailAdminModelForm):  # type: ignore[misc]
     """One calendar row: the stored password is kept when the box is left empty."""
 
+    url = CalendarAddressField(
+        label=_("Address"),
+        max_length=2000,
+        assume_scheme="https",
+        help_text=_("The CalDAV calendar's address, or the ICS feed's (webcal:// works too)."),
+    )
+
     password = forms.CharField(
-        label=_("password"),
+        label=_("Password"),
         required=False,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
         help_text=_("Stored encrypted; never shown again. Leave empty to keep the current one."),
@@ -128,7 +143,8 @@ def calendar_panels() -> list[Panel]:
                 "times are read, never titles or attendees."
             ),
             panels=[
-                FieldRowPanel([FieldPanel("name"), FieldPanel("kind")]),
+                FieldPanel("name"),
+                FieldPanel("kind"),
                 FieldPanel("url"),
                 FieldRowPanel([FieldPanel("username"), FieldPanel("password")]),
                 FieldRowPanel([FieldPanel("check_conflicts"), FieldPanel("write_bookings")]),
