@@ -39,7 +39,9 @@ def test_owner_adds_a_feed_and_syncs_it(
 
     page.goto(edit)
     page.get_by_role("button", name="Add Calendar").click()
-    page.locator("#id_calendars-0-name").fill("Google")
+    name = page.locator("#id_calendars-0-name")
+    name.fill("Google")
+    assert name.bounding_box()["width"] > 200  # not squeezed beside the long kind choices
     page.locator("#id_calendars-0-kind").select_option("ics")
     page.locator("#id_calendars-0-url").fill(feed_server.url("/meera.ics"))
     shot(page, "calendar-row-filled")
@@ -54,12 +56,17 @@ def test_owner_adds_a_feed_and_syncs_it(
     expect(status.get_by_role("row", name=re.compile("Google"))).to_contain_text("never")
     status.get_by_role("button", name="Sync now").click()
 
-    busy = BusyTime.objects.filter(calendar=calendar).count()
-    assert busy >= 2
-    expect(
-        page.get_by_text(re.compile(rf"Google: read \d+ events, {busy} busy times"))
-    ).to_be_visible()
+    message = page.get_by_text(re.compile(r"Google: read (\d+) events, (\d+) busy times"))
+    expect(message).to_be_visible()  # the sync has answered: the database is settled
     assert page.url == edit
+    events, busy = map(int, re.search(r"(\d+) events, (\d+) busy", message.inner_text()).groups())
+    assert events >= 1
+    assert busy == BusyTime.objects.filter(calendar=calendar).count() >= 2
+    # Wagtail's messages controller slides the message in; shoot once it is fully shown.
+    page.wait_for_function(
+        "getComputedStyle(document.querySelector('.messages > ul')).opacity === '1'"
+    )
+    shot(page, "sync-message")
     row = page.locator("#pmc-calendar-status").get_by_role("row", name=re.compile("Google"))
     expect(row).not_to_contain_text("never")
     expect(row).to_contain_text("—")
@@ -68,4 +75,4 @@ def test_owner_adds_a_feed_and_syncs_it(
     html = page.content()
     assert "{{" not in html and "{%" not in html
     page.locator("#pmc-calendar-status").scroll_into_view_if_needed()
-    shot(page, "synced")
+    shot(page, "status-panel")
