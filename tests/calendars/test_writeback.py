@@ -294,3 +294,25 @@ def test_a_second_writer_never_makes_a_second_event(book, host, radicale, radica
     row = CalendarEvent.objects.get(booking=booking)
     href, _ = only_event(radicale, radicale_calendar)
     assert row.href.endswith(href) and row.etag
+
+
+def test_a_calendar_down_for_good_is_tried_six_times_then_left(book, host, radicale, caplog):
+    calendar = add_calendar(host, radicale.make_calendar(), radicale, name="Home")
+    calendar.url = f"http://127.0.0.1:9/{host.slug}/home/"  # port 9 refuses at once
+    calendar.save()
+
+    booking = book(at(10))
+    before = booking_state(booking)
+    delays = []
+    while scheduled := HUEY.scheduled():
+        (retry,) = scheduled
+        delays.append(round((retry.eta - datetime.now(UTC).replace(tzinfo=None)).total_seconds()))
+        HUEY.storage.flush_all()
+        retry.execute()
+
+    failures = [m for k, m in written_messages(booking) if k == EventKind.CALENDAR_WRITE_FAILED]
+    assert len(failures) == 6  # the first try and five retries
+    assert [round(d, -1) for d in delays] == [30, 60, 120, 240, 480]
+    assert "Gave up writing booking" in caplog.text
+    assert booking_state(booking) == before
+    assert not CalendarEvent.objects.filter(booking=booking).exists()
