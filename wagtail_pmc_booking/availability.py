@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db.models import QuerySet
 from django.utils import timezone as django_timezone
 from django.utils.translation import gettext as _
 
@@ -168,26 +169,16 @@ def calendar_busy(
             version = slot_cache.version()
         except Exception:  # an unreachable cache: read the rows, as with fresh
             fresh = True
+    rows = BusyTime.objects.filter(calendar__check_conflicts=True)
     if fresh:
-        rows = BusyTime.objects.filter(
-            host_id__in=ids, calendar__check_conflicts=True, start__lt=hi, end__gt=lo
-        ).values_list("host_id", "start", "end")
-        found: defaultdict[int, list[scheduling.Interval]] = defaultdict(list)
-        for host_id, start, end in rows:
-            found[host_id].append(scheduling.Interval(start, end))
-        return found
+        return _by_host(rows.filter(host_id__in=ids, start__lt=hi, end__gt=lo))
     global _busy_copy
     copy = _busy_copy
     if copy is None or copy.version != version:
         copy = _busy_copy = _BusyCopy(version)
     missing = [host_id for host_id in ids if host_id not in copy.hosts]
     if missing:
-        loaded: defaultdict[int, list[scheduling.Interval]] = defaultdict(list)
-        rows = BusyTime.objects.filter(
-            host_id__in=missing, calendar__check_conflicts=True
-        ).values_list("host_id", "start", "end")
-        for host_id, start, end in rows:
-            loaded[host_id].append(scheduling.Interval(start, end))
+        loaded = _by_host(rows.filter(host_id__in=missing))
         for host_id in missing:
             merged = scheduling.normalize(loaded[host_id])
             copy.hosts[host_id] = ([i.end for i in merged], merged)
@@ -198,6 +189,13 @@ def calendar_busy(
         last = bisect_left(ends, hi, lo=first)
         result[host_id] = [i for i in merged[first : last + 1] if i.start < hi]
     return result
+
+
+def _by_host(rows: "QuerySet[BusyTime]") -> defaultdict[int, list[scheduling.Interval]]:
+    found: defaultdict[int, list[scheduling.Interval]] = defaultdict(list)
+    for host_id, start, end in rows.values_list("host_id", "start", "end"):
+        found[host_id].append(scheduling.Interval(start, end))
+    return found
 
 
 def resolve_duration(meeting_type: MeetingType, duration: int | None) -> int:

@@ -38,7 +38,7 @@ from .exceptions import (
     SlotUnavailable,
 )
 from .links import manage_token_for
-from .models import Booking, Host, HostCalendar, MeetingType
+from .models import Booking, Host, MeetingType
 from .models.bookings import BookingStatus, EventKind
 from .tokens import hashes_match, manage_token_lookup_hash, random_base32
 from .validators import available_timezones
@@ -370,14 +370,12 @@ def _refresh_stale_calendars(
     calendar is fresh or there are none. A refresh that fails in any way is treated like
     one that ran out of time: the booking goes ahead on the stored busy times.
     """
-    limit = now - timedelta(seconds=booking_settings.CALENDAR_STALE_SECONDS)
-    calendars = HostCalendar.objects.filter(
-        check_conflicts=True,
+    calendars = calendar_sync.stale_calendars(now).filter(
         host__is_active=True,
         host__in=MeetingType.hosts.through.objects.filter(meetingtype=meeting_type).values(
             "host_id"
         ),
-    ).filter(Q(last_synced_at__isnull=True) | Q(last_synced_at__lt=limit))
+    )
     if host is not None:
         calendars = calendars.filter(host=host)
     rows = list(calendars.values_list("pk", "host_id", "name", "last_synced_at"))

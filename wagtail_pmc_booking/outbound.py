@@ -126,7 +126,7 @@ def request(
             host = host_of(current)
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise FetchError(f"{host} did not answer within {seconds:g} s")
+                raise _timed_out(host, seconds)
             try:
                 answer = session.request(
                     method,
@@ -139,7 +139,7 @@ def request(
                     stream=True,
                 )
             except requests.Timeout as exc:
-                raise FetchError(f"{host} did not answer within {seconds:g} s") from exc
+                raise _timed_out(host, seconds) from exc
             except requests.RequestException as exc:
                 raise FetchError(f"Could not connect to {host}") from exc
             with answer:
@@ -177,13 +177,17 @@ def _read(
             if size > limit:
                 raise too_big
             if time.monotonic() > deadline:
-                raise FetchError(f"{host} did not answer within {seconds:g} s")
+                raise _timed_out(host, seconds)
             chunks.append(chunk)
     except requests.RequestException as exc:
         if isinstance(exc, requests.ConnectionError) and "timed out" not in str(exc).lower():
             raise FetchError(f"The connection to {host} broke off") from exc
-        raise FetchError(f"{host} did not answer within {seconds:g} s") from exc
+        raise _timed_out(host, seconds) from exc
     return b"".join(chunks)
+
+
+def _timed_out(host: str, seconds: float) -> FetchError:
+    return FetchError(f"{host} did not answer within {seconds:g} s")
 
 
 def _size(limit: int) -> str:

@@ -50,7 +50,7 @@ def read(
     answer = outbound.request(
         "GET",
         feed_url(calendar.url),
-        auth=_auth(calendar),
+        auth=credentials(calendar),
         headers={"Accept": "text/calendar, */*;q=0.1"},
         timeout=timeout,
     )
@@ -69,7 +69,8 @@ def test(calendar: HostCalendar, *, timeout: float | None = None) -> str:
     return ""
 
 
-def _auth(calendar: HostCalendar) -> tuple[str, str] | None:
+def credentials(calendar: HostCalendar) -> tuple[str, str] | None:
+    """Basic auth for the calendar's server; none when it has no user name or password."""
     if calendar.username or calendar.password:
         return (calendar.username, calendar.password or "")
     return None
@@ -92,7 +93,7 @@ def _report(
     answer = outbound.request(
         "REPORT",
         calendar.url,
-        auth=_auth(calendar),
+        auth=credentials(calendar),
         headers={"Depth": "1", "Content-Type": "application/xml; charset=utf-8"},
         data=_QUERY.format(start=_stamp(start), end=_stamp(end)).encode(),
         timeout=timeout,

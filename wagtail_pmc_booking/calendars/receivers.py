@@ -12,9 +12,9 @@ from django.dispatch import receiver
 
 from .. import signals
 from ..changes import Change
-from ..models import Booking, CalendarEvent, HostCalendar
-from ..models.calendars import CalendarKind
+from ..models import Booking, CalendarEvent
 from .tasks import write_booking_to_calendars
+from .writeback import writable_calendars
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +46,4 @@ def _has_calendar_work(booking_pk: int) -> bool:
     if booking is None:
         return False
     hosts = Q(host_id=booking.host_id) | Q(host__co_hosted_bookings=booking_pk)
-    return HostCalendar.objects.filter(
-        hosts, kind=CalendarKind.CALDAV, write_bookings=True
-    ).exists()
+    return writable_calendars().filter(hosts).exists()

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from .. import outbound, slot_cache
@@ -151,6 +151,14 @@ def _sync_guarded(
         return SyncReport(calendar.pk, calendar.name, error=f"Not stored: {type(exc).__name__}")
 
 
+def stale_calendars(now: datetime) -> "QuerySet[HostCalendar]":
+    """Calendars that hide slots and were last read longer ago than the staleness limit."""
+    limit = now - timedelta(seconds=booking_settings.CALENDAR_STALE_SECONDS)
+    return HostCalendar.objects.filter(check_conflicts=True).filter(
+        Q(last_synced_at__isnull=True) | Q(last_synced_at__lt=limit)
+    )
+
+
 def refresh_stale(
     host_ids: Sequence[int], *, budget_seconds: float, now: datetime | None = None
 ) -> list[SyncReport]:
@@ -160,10 +168,9 @@ def refresh_stale(
     one query when nothing is stale.
     """
     now = now or timezone.now()
-    limit = now - timedelta(seconds=booking_settings.CALENDAR_STALE_SECONDS)
     calendars = list(
-        HostCalendar.objects.filter(host_id__in=list(host_ids), check_conflicts=True)
-        .filter(Q(last_synced_at__isnull=True) | Q(last_synced_at__lt=limit))
+        stale_calendars(now)
+        .filter(host_id__in=list(host_ids))
         .select_related("host")
         .order_by("host_id", "pk")
     )

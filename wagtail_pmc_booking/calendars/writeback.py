@@ -20,6 +20,7 @@ from datetime import datetime
 from functools import partial
 
 from django.db import IntegrityError
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from .. import audit, outbound
@@ -27,6 +28,7 @@ from ..models import Booking, CalendarEvent, HostCalendar
 from ..models.bookings import EventKind
 from ..models.calendars import CalendarKind
 from ..notifications import ics
+from . import fetch
 
 logger = logging.getLogger(__name__)
 
@@ -45,14 +47,15 @@ class _Refused(Exception):
 
 def _request(
     method: str,
-    url: str,
+    calendar: HostCalendar,
+    href: str,
     *,
-    auth: tuple[str, str],
     headers: dict[str, str],
     data: bytes | None = None,
 ) -> outbound.Response:
     """The one HTTP call of write-back: through the SSRF guard, with its limits."""
-    return outbound.request(method, url, auth=auth, headers=headers, data=data)
+    auth = fetch.credentials(calendar)
+    return outbound.request(method, href, auth=auth, headers=headers, data=data)
 
 
 def write_booking(booking_pk: int, *, rewrite: bool = False) -> None:
@@ -87,10 +90,12 @@ def write_booking(booking_pk: int, *, rewrite: bool = False) -> None:
 def _desired_calendars(booking: Booking, host_ids: list[int]) -> list[HostCalendar]:
     if not booking.is_confirmed:
         return []
-    calendars = HostCalendar.objects.filter(
-        host_id__in=host_ids, kind=CalendarKind.CALDAV, write_bookings=True
-    )
-    return list(calendars.order_by("pk"))
+    return list(writable_calendars().filter(host_id__in=host_ids).order_by("pk"))
+
+
+def writable_calendars() -> "QuerySet[HostCalendar]":
+    """The calendars bookings are written to: CalDAV ones with ``write_bookings``."""
+    return HostCalendar.objects.filter(kind=CalendarKind.CALDAV, write_bookings=True)
 
 
 def _events_of(booking: Booking) -> list[CalendarEvent]:
@@ -102,9 +107,7 @@ def _attempt(booking: Booking, calendar: HostCalendar, write: Callable[[], None]
     """Run one calendar's write; a failure is audited (status only, no secrets)."""
     try:
         write()
-    except _Refused as exc:
-        answer = str(exc)
-    except (outbound.FetchError, outbound.UnsafeURL) as exc:
+    except (_Refused, outbound.FetchError, outbound.UnsafeURL) as exc:
         answer = str(exc)
     else:
         return True
@@ -118,10 +121,6 @@ def _attempt(booking: Booking, calendar: HostCalendar, write: Callable[[], None]
         {"calendar": calendar.pk, "answer": answer},
     )
     return False
-
-
-def _auth(calendar: HostCalendar) -> tuple[str, str]:
-    return (calendar.username, calendar.password or "")
 
 
 def _href(booking: Booking, calendar: HostCalendar) -> str:
@@ -152,8 +151,8 @@ def _put_once(calendar: HostCalendar, href: str, body: bytes, etag: str) -> outb
     condition = {"If-Match": etag} if etag else {"If-None-Match": "*"}
     return _request(
         "PUT",
+        calendar,
         href,
-        auth=_auth(calendar),
         headers={"Content-Type": "text/calendar; charset=utf-8", **condition},
         data=body,
     )
@@ -161,7 +160,7 @@ def _put_once(calendar: HostCalendar, href: str, body: bytes, etag: str) -> outb
 
 def _current_etag(calendar: HostCalendar, href: str) -> str:
     """The stored object's ETag; "" when the server has none (or no object)."""
-    answer = _request("HEAD", href, auth=_auth(calendar), headers={})
+    answer = _request("HEAD", calendar, href, headers={})
     if answer.status in _GONE:
         return ""
     if answer.status >= 400:
@@ -194,9 +193,7 @@ def _delete(booking: Booking, event: CalendarEvent) -> None:
 
 
 def _delete_once(calendar: HostCalendar, href: str, etag: str) -> outbound.Response:
-    return _request(
-        "DELETE", href, auth=_auth(calendar), headers={"If-Match": etag} if etag else {}
-    )
+    return _request("DELETE", calendar, href, headers={"If-Match": etag} if etag else {})
 
 
 def _status(answer: outbound.Response) -> str:
