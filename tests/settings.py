@@ -13,6 +13,13 @@ ALLOWED_HOSTS = ["*"]
 USE_TZ = True
 TIME_ZONE = "UTC"
 LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
+    ("es", "Español"),
+    ("hi", "हिन्दी"),
+]
 
 INSTALLED_APPS = [
     "wagtail_pmc_booking",

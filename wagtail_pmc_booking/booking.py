@@ -24,7 +24,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import audit, availability, links, scheduling, signals
+from . import audit, availability, languages, links, questions, scheduling, signals
 from .availability import Pool
 from .calendars import sync as calendar_sync
 from .changes import Actor, Change
@@ -78,6 +78,9 @@ class _Attendee:
     email: str
     timezone: str
     notes: str
+    language: str = ""
+    answers: dict[str, Any] | None = None
+    tracking: dict[str, str] | None = None
 
 
 # Public API ----------------------------------------------------------------------------
@@ -92,6 +95,9 @@ def book(
     attendee_email: str,
     attendee_timezone: str,
     notes: str = "",
+    answers: object = None,
+    tracking: object = None,
+    language: object = None,
     host: Host | None = None,
     now: datetime | None = None,
     actor: Actor | str = Actor.ATTENDEE,
@@ -99,6 +105,11 @@ def book(
     rebooked_from: Booking | None = None,
 ) -> BookingResult:
     """Book ``start`` if the listing would offer it right now, else ``SlotUnavailable``.
+
+    ``answers`` (by question key) are checked against the meeting type's questions and
+    ``tracking`` against the UTM/click-id keys (``questions.py``); ``language`` is one of
+    the site's ``LANGUAGES`` (None: the site default) and is what the attendee's emails
+    are written in.
 
     ``host`` asks for one host of the meeting type; without it the assignment policy
     picks among the hosts free at that time (``collective`` books all of them).
@@ -113,8 +124,10 @@ def book(
     at = _clean_start(start, errors)
     length = _clean_duration(meeting_type, duration, errors)
     attendee = _clean_attendee(attendee_name, attendee_email, attendee_timezone, notes, errors)
+    extras = _clean_extras(meeting_type, answers, tracking, language, errors)
     _raise_for(errors)
     assert at is not None and length is not None  # _raise_for raised otherwise
+    attendee = _Attendee(**{**attendee.__dict__, **extras})
     stale = _refresh_stale_calendars(meeting_type, moment, host=host)
 
     def write() -> BookingResult:
@@ -263,6 +276,9 @@ def rebook(
         attendee_email=old.attendee_email,
         attendee_timezone=old.attendee_timezone,
         notes=old.notes,
+        answers=_still_asked(old),
+        tracking=old.tracking,
+        language=old.language or None,
         now=now,
         actor=actor,
         sandbox=old.is_sandbox,
@@ -345,6 +361,28 @@ def _clean_attendee(
     return _Attendee(
         name, email, tz if isinstance(tz, str) else "", notes if isinstance(notes, str) else ""
     )
+
+
+def _clean_extras(
+    meeting_type: MeetingType, answers: object, tracking: object, language: object, errors: Errors
+) -> dict[str, Any]:
+    """Answers, tracking and language, or their errors added to ``errors``."""
+    cleaned_answers, answer_errors = questions.clean_answers(meeting_type.question_list, answers)
+    cleaned_tracking, tracking_errors = questions.clean_tracking(tracking)
+    errors.update(answer_errors)
+    errors.update(tracking_errors)
+    chosen = languages.site_default() if language in (None, "") else languages.supported(language)
+    if chosen is None:
+        errors["attendee_language"] = [
+            _("Use one of this site's languages: %(codes)s.") % {"codes": languages.codes()}
+        ]
+    return {"answers": cleaned_answers, "tracking": cleaned_tracking, "language": chosen or ""}
+
+
+def _still_asked(old: Booking) -> dict[str, Any]:
+    """A rebooking carries the answers of the questions the meeting type still asks."""
+    keys = {question.key for question in old.meeting_type.question_list}
+    return {key: value for key, value in (old.answers or {}).items() if key in keys}
 
 
 # The transaction -----------------------------------------------------------------------
@@ -654,6 +692,9 @@ def _create(
         attendee_email=attendee.email,
         attendee_timezone=attendee.timezone,
         notes=attendee.notes,
+        answers=attendee.answers or {},
+        tracking=attendee.tracking or {},
+        language=attendee.language,
         blocked_start=blocked.start,
         blocked_end=blocked.end,
         is_sandbox=sandbox,

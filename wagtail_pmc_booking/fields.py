@@ -93,3 +93,40 @@ class EncryptedTextField(models.TextField):
             return encryption().decrypt(value.encode()).decode()
         except InvalidToken:
             return ""
+
+
+def default_reminder_minutes() -> list[int]:
+    return [1440, 60]
+
+
+class MinutesListFormField(forms.CharField):
+    """Minutes typed as "1440, 60"; the model validator checks the values."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        for name in ("encoder", "decoder"):
+            kwargs.pop(name, None)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return ", ".join(str(minutes) for minutes in value)
+        return value
+
+    def to_python(self, value: Any) -> list[int]:
+        if isinstance(value, list):
+            return value
+        text = (value or "").replace(";", ",")
+        try:
+            return [int(part) for part in text.split(",") if part.strip()]
+        except ValueError:
+            raise forms.ValidationError(
+                _("Enter whole minutes separated by commas, e.g. 1440, 60."), code="invalid"
+            ) from None
+
+
+class MinutesListField(models.JSONField):
+    """A list of minute offsets (reminders), edited as comma-separated numbers."""
+
+    def formfield(self, **kwargs: Any) -> Any:
+        return models.Field.formfield(self, form_class=MinutesListFormField, **kwargs)

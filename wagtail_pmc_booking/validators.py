@@ -3,6 +3,7 @@
 import zoneinfo
 from functools import lru_cache
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -75,3 +76,41 @@ def validate_durations(value):
         )
     if len(set(value)) != len(value):
         raise ValidationError(_("Each meeting length may be listed once."), code="durations_dup")
+
+
+# A reminder at most two weeks ahead; more would outlive most booking horizons' purpose.
+MAX_REMINDER_MINUTES = 14 * 24 * 60
+MAX_REMINDERS = 5
+
+
+def validate_reminder_minutes(value):
+    """A short list of distinct minute offsets before the start, e.g. ``[1440, 60]``."""
+    if not isinstance(value, list):
+        raise ValidationError(_("Give the reminders as a list of minutes."), code="reminders_type")
+    bad = [
+        m
+        for m in value
+        if not isinstance(m, int) or isinstance(m, bool) or not 1 <= m <= MAX_REMINDER_MINUTES
+    ]
+    if bad:
+        raise ValidationError(
+            _("Each reminder is a whole number of minutes between 1 and %(max)s."),
+            code="reminders_invalid",
+            params={"max": MAX_REMINDER_MINUTES},
+        )
+    if len(set(value)) != len(value) or len(value) > MAX_REMINDERS:
+        raise ValidationError(
+            _("List at most %(count)s different reminders."),
+            code="reminders_dup",
+            params={"count": MAX_REMINDERS},
+        )
+
+
+def validate_language(value):
+    """One of the site's ``LANGUAGES`` (or empty: the site default)."""
+    if value and value not in {code for code, _name in settings.LANGUAGES}:
+        raise ValidationError(
+            _("“%(value)s” is not one of this site's languages."),
+            code="invalid_language",
+            params={"value": value},
+        )

@@ -79,6 +79,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 USE_TZ = True
 TIME_ZONE = "UTC"
 LANGUAGE_CODE = "en"
+# The languages the booking widget, emails and reminders are written in (locale/ ships
+# de, fr, es and hi); an attendee's Accept-Language picks among them.
+LANGUAGES = [
+    ("en", "English"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
+    ("es", "Español"),
+    ("hi", "हिन्दी"),
+]
 USE_I18N = True
 
 STATIC_URL = "/static/"

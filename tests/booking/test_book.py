@@ -14,17 +14,17 @@ from wagtail_pmc_booking.tokens import manage_token_lookup_hash
 
 
 def test_booking_a_listed_slot_confirms_it_in_utc_with_its_buffers(book_slot, seed_host):
-    result = book_slot(ist(13, 9, 45), duration=45)
+    result = book_slot(ist(13, 9, 30), duration=45)
 
     booking = Booking.objects.get()
     assert booking == result.booking
     assert booking.status == "confirmed"
     assert booking.host == seed_host
-    assert booking.start == ist(13, 9, 45) and booking.start.tzinfo == UTC
-    assert booking.end == ist(13, 10, 30)
+    assert booking.start == ist(13, 9, 30) and booking.start.tzinfo == UTC
+    assert booking.end == ist(13, 10, 15)
     assert booking.duration_minutes == 45
-    assert booking.blocked_start == ist(13, 9, 35)
-    assert booking.blocked_end == ist(13, 10, 45)
+    assert booking.blocked_start == ist(13, 9, 20)
+    assert booking.blocked_end == ist(13, 10, 30)
     assert booking.sequence == 0
     assert (booking.attendee_name, booking.attendee_timezone) == ("Dana Scully", "America/New_York")
 

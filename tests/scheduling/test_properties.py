@@ -196,14 +196,23 @@ def reference_starts(schedule: HostSchedule, query: SlotQuery) -> list[datetime]
     """The slot rules of DESIGN.md read literally, for every minute of the range."""
     tz = ZoneInfo(schedule.timezone)
     duration = timedelta(minutes=query.duration)
-    step = timedelta(minutes=query.interval or query.duration)
+    # No interval: 15, 30 or 60 minutes (the largest not above the duration), counted
+    # from the window's start rounded up to a quarter hour.
+    clean = 60 if query.duration >= 60 else 30 if query.duration >= 30 else 15
+    step = timedelta(minutes=query.interval or clean)
     out_of_office = reference_out_of_office(schedule)
+
+    def origin(local_date: date, window_start: time) -> datetime:
+        start = datetime.combine(local_date, window_start)
+        if query.interval:
+            return start
+        return start + timedelta(minutes=-(window_start.hour * 60 + window_start.minute) % 15)
 
     def in_window(start: datetime, local_date: date, local_wall: datetime) -> bool:
         return any(
             window.weekday == local_date.weekday()
-            and local_wall >= datetime.combine(local_date, window.start)
-            and (local_wall - datetime.combine(local_date, window.start)) % step == timedelta(0)
+            and local_wall >= origin(local_date, window.start)
+            and (local_wall - origin(local_date, window.start)) % step == timedelta(0)
             and first_instant_showing(local_date, window.start, schedule.timezone) <= start
             and start + duration <= first_instant_showing(local_date, window.end, schedule.timezone)
             for window in schedule.windows

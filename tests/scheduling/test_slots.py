@@ -12,6 +12,7 @@ from wagtail_pmc_booking.scheduling import (
     Slot,
     SlotQuery,
     WeeklyWindow,
+    default_step,
     host_slots,
     is_bookable,
     pool_slots,
@@ -143,11 +144,41 @@ class TestFixedOffsets:
 
 
 class TestQuery:
-    def test_interval_defaults_to_the_duration(self):
+    def test_no_interval_steps_a_40_minute_meeting_by_half_hours(self):
         schedule = host("UTC", (MON, time(9), time(11)))
         assert starts(schedule, around(date(2026, 4, 13), duration=40)) == [
-            utc(2026, 4, 13, 9), utc(2026, 4, 13, 9, 40), utc(2026, 4, 13, 10, 20),
+            utc(2026, 4, 13, 9), utc(2026, 4, 13, 9, 30), utc(2026, 4, 13, 10),
         ]  # fmt: skip
+
+    def test_no_interval_puts_45_minute_meetings_on_the_half_hour_grid(self):
+        schedule = host("UTC", (MON, time(12), time(15)))
+        walls_of = [
+            s.strftime("%H:%M") for s in starts(schedule, around(date(2026, 4, 13), duration=45))
+        ]
+        assert walls_of == ["12:00", "12:30", "13:00", "13:30", "14:00"]
+
+    @pytest.mark.parametrize(
+        ("duration", "step"), [(15, 15), (20, 15), (30, 30), (45, 30), (50, 30), (60, 60), (90, 60)]
+    )
+    def test_default_step_is_the_largest_clean_step_within_the_duration(self, duration, step):
+        assert default_step(duration) == step
+
+    def test_no_interval_starts_an_odd_window_at_the_next_quarter_hour(self):
+        schedule = host("UTC", (MON, time(9, 10), time(11)))
+        assert starts(schedule, around(date(2026, 4, 13), duration=30)) == [
+            utc(2026, 4, 13, 9, 15), utc(2026, 4, 13, 9, 45), utc(2026, 4, 13, 10, 15),
+        ]  # fmt: skip
+        assert not is_bookable(
+            schedule, utc(2026, 4, 13, 9, 10), around(date(2026, 4, 13), duration=30)
+        )
+        assert is_bookable(
+            schedule, utc(2026, 4, 13, 9, 45), around(date(2026, 4, 13), duration=30)
+        )
+
+    def test_an_explicit_interval_counts_from_the_exact_window_start(self):
+        schedule = host("UTC", (MON, time(9, 10), time(10, 30)))
+        query = replace(around(date(2026, 4, 13), duration=30), interval=40)
+        assert starts(schedule, query) == [utc(2026, 4, 13, 9, 10), utc(2026, 4, 13, 9, 50)]
 
     def test_range_start_is_inclusive_and_range_end_exclusive(self):
         schedule = host("UTC", (MON, time(9), time(11)))

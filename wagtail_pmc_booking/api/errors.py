@@ -37,6 +37,7 @@ BOOKING_FIELD_PATHS = {
     "attendee_name": "attendee.name",
     "attendee_email": "attendee.email",
     "attendee_timezone": "attendee.timezone",
+    "attendee_language": "attendee.language",
 }
 HTTP_ERROR_CODES: dict[int, str] = {
     401: "unauthorized",

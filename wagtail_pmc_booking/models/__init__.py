@@ -6,6 +6,7 @@ from .meeting_types import MeetingType
 from .meetings import ZoomMeeting
 from .out_of_office import OutOfOffice
 from .pages import BookingPage, BookingPageMixin
+from .reminders import Reminder
 from .settings import ZoomDefaults
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "IdempotencyKey",
     "MeetingType",
     "OutOfOffice",
+    "Reminder",
     "ZoomDefaults",
     "ZoomMeeting",
 ]

@@ -58,6 +58,12 @@ class Booking(models.Model):
         _("attendee timezone"), max_length=64, default="UTC", validators=[validate_timezone]
     )
     notes = models.TextField(_("notes"), blank=True)
+    # The answers to the meeting type's questions, by question key (see ``questions.py``).
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    # UTM parameters and click ids of the page the booking was made from.
+    tracking = models.JSONField(_("tracking"), default=dict, blank=True)
+    # The attendee's language (one of LANGUAGES), chosen when booking; emails use it.
+    language = models.CharField(_("language"), max_length=16, blank=True)
     # Made with a ``pmc_test_`` API key: Zoom sandbox for life, seen only by test keys.
     is_sandbox = models.BooleanField(_("sandbox"), default=False, editable=False)
     # The cancelled booking whose rebook offer made this one: an offer is used once.
@@ -137,6 +143,8 @@ class EventKind(models.TextChoices):
     CALENDAR_STALE = "calendar_stale", _("Host calendar not read in time")
     CALENDAR_WRITTEN = "calendar_written", _("Host calendar event written")
     CALENDAR_WRITE_FAILED = "calendar_write_failed", _("Host calendar write failed")
+    REMINDER_SENT = "reminder_sent", _("Reminder sent")
+    REMINDER_DROPPED = "reminder_dropped", _("Reminder dropped")
 
 
 class BookingEvent(models.Model):

@@ -10,10 +10,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
+from wagtail.images import get_image_model_string
 from wagtail.models import Orderable
 
 from ..fields import DurationsField
-from ..validators import validate_minutes, validate_timezone
+from ..validators import validate_language, validate_minutes, validate_timezone
 
 
 class Weekday(models.IntegerChoices):
@@ -47,6 +48,28 @@ class Host(ClusterableModel):
         default="UTC",
         validators=[validate_timezone],
         help_text=_("IANA name, e.g. Asia/Kolkata. Availability is read in this zone."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=16,
+        blank=True,
+        validators=[validate_language],
+        help_text=_("The host's emails are written in it; empty: the site's default."),
+    )
+    photo = models.ForeignKey(
+        get_image_model_string(),
+        verbose_name=_("photo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Shown to attendees on the booking page."),
+    )
+    bio = models.TextField(
+        _("short bio"),
+        blank=True,
+        max_length=500,
+        help_text=_("A sentence or two shown to attendees on the booking page."),
     )
     durations = DurationsField(_("meeting lengths offered"))
     buffer_before_minutes = models.PositiveSmallIntegerField(

@@ -7,9 +7,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from modelcluster.models import ClusterableModel
+from wagtail.fields import StreamField
 
-from ..fields import DurationsField
-from ..validators import validate_minutes
+from ..fields import DurationsField, MinutesListField, default_reminder_minutes
+from ..questions import Question, QuestionsBlock, questions_of
+from ..validators import validate_minutes, validate_reminder_minutes
 
 
 class Assignment(models.TextChoices):
@@ -47,7 +49,10 @@ class MeetingType(ClusterableModel):
         null=True,
         blank=True,
         validators=[MinValueValidator(5), MaxValueValidator(24 * 60)],
-        help_text=_("Start times step by this much; empty means the meeting length."),
+        help_text=_(
+            "Start times step by this much from each window's start; empty: a clean grid "
+            "(the length rounded to 15, 30 or 60 minutes, from the quarter hour)."
+        ),
     )
     minimum_notice_minutes = models.PositiveIntegerField(
         _("minimum notice (minutes)"), default=120, validators=[validate_minutes]
@@ -71,6 +76,25 @@ class MeetingType(ClusterableModel):
         choices=AutoRecording.choices,
         default=AutoRecording.NONE,
     )
+    questions = StreamField(
+        QuestionsBlock(),
+        verbose_name=_("booking questions"),
+        blank=True,
+        default=list,
+        help_text=_("Asked after the time is picked, in this order; name and email always are."),
+    )
+    reminder_minutes = MinutesListField(
+        _("reminders (minutes before)"),
+        default=default_reminder_minutes,
+        blank=True,
+        validators=[validate_reminder_minutes],
+        help_text=_("Attendee reminder emails, e.g. 1440, 60 (a day and an hour before)."),
+    )
+    remind_hosts = models.BooleanField(
+        _("remind hosts too"),
+        default=False,
+        help_text=_("Send the hosts the same reminders."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -84,9 +108,9 @@ class MeetingType(ClusterableModel):
         return self.name
 
     @property
-    def step_minutes(self) -> int | None:
-        """Slot starts step by the interval, or by the length when none is set."""
-        return self.slot_interval_minutes or None
+    def question_list(self) -> list[Question]:
+        """The questions as plain data, in the editor's order."""
+        return questions_of(self.questions)
 
     def clean(self) -> None:
         super().clean()

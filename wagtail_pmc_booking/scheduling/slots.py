@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from .intervals import Interval, IntervalIndex
@@ -61,11 +61,23 @@ class HostSchedule:
     bookings_per_day: Mapping[date, int] = field(default_factory=dict, hash=False, compare=False)
 
 
+QUARTER_HOUR = 15
+
+
+def default_step(duration: int) -> int:
+    """The step of a meeting type without an interval: 15, 30 or 60 minutes, the largest
+    that is not longer than the meeting (a 45-minute meeting steps by 30, 90 by 60)."""
+    return next((step for step in (60, 30) if duration >= step), QUARTER_HOUR)
+
+
 @dataclass(frozen=True)
 class SlotQuery:
     """What is being booked and when: starts in ``[range_start, range_end)`` are listed.
 
-    ``interval`` is the step between candidate starts in minutes (None = the duration).
+    ``interval`` is the step between candidate starts in minutes, counted from each
+    window's start. None means a clean grid (``default_step``): the duration rounded to
+    15, 30 or 60 minutes, from the window's start rounded up to a quarter hour, so a
+    45-minute meeting starts at 9:00, 9:30, 10:00 rather than 9:00, 9:45, 10:30.
     """
 
     duration: int
@@ -87,7 +99,13 @@ class SlotQuery:
 
     @property
     def step(self) -> int:
-        return self.interval if self.interval is not None else self.duration
+        return self.interval if self.interval is not None else default_step(self.duration)
+
+    def lead(self, window_start: time) -> int:
+        """Minutes from a window's start to its first candidate start."""
+        if self.interval is not None:
+            return 0
+        return -(window_start.hour * 60 + window_start.minute) % QUARTER_HOUR
 
     @property
     def earliest_start(self) -> datetime:
@@ -145,13 +163,15 @@ class _Checker:
         """
         wall = datetime.combine(day_window.local_date, day_window.window.start)
         wall_end = datetime.combine(day_window.local_date, day_window.window.end)
+        lead = timedelta(minutes=self.query.lead(day_window.window.start))
         if self.is_linear(day_window, wall):
             # No clock change inside the window: wall-clock steps are UTC steps.
-            start = day_window.start
+            start = day_window.start + lead
             while start + self.duration <= day_window.end:
                 yield start
                 start += self.step
             return
+        wall += lead
         while wall < wall_end:
             instant = localize(day_window.local_date, wall.time(), self.tz)
             if instant is not None and self.fits(day_window, instant):
@@ -167,7 +187,9 @@ class _Checker:
         """Whether ``candidates`` yields ``start``, answered without walking the window."""
         local = start.astimezone(self.tz)
         wall = local.replace(tzinfo=None)
-        offset = wall - datetime.combine(day_window.local_date, day_window.window.start)
+        window_start = day_window.window.start
+        offset = wall - datetime.combine(day_window.local_date, window_start)
+        offset -= timedelta(minutes=self.query.lead(window_start))
         return (
             local.date() == day_window.local_date
             and offset >= timedelta(0)
