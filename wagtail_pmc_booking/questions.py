@@ -36,7 +36,7 @@ TRACKING_MAX = 500
 PREFILL_KEYS = ("name", "email")
 
 
-class QuestionBlock(blocks.StructBlock):
+class QuestionBlock(blocks.StructBlock):  # type: ignore[misc]  # wagtail is untyped
     """What every question has; ``key`` names its answer in the API and in exports."""
 
     key = blocks.RegexBlock(
@@ -67,7 +67,7 @@ class SelectQuestionBlock(QuestionBlock):
         icon = "list-ul"
 
 
-class QuestionsBlock(blocks.StreamBlock):
+class QuestionsBlock(blocks.StreamBlock):  # type: ignore[misc]  # wagtail is untyped
     """The question kinds; a key may appear once per meeting type."""
 
     short_text = QuestionBlock(label=gettext_lazy("Short text"))
