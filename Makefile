@@ -36,10 +36,11 @@ demo: $(STAMP)
 	trap 'kill $$HUEY_PID 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-test: $(STAMP) chromium
+# The browser tests run axe-core (npm) in the page, so node_modules comes first.
+test: $(STAMP) chromium $(NODE_STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-test-postgres: $(STAMP) chromium
+test-postgres: $(STAMP) chromium $(NODE_STAMP)
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} \
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} $(PY) -m pytest $(PYTEST_ARGS)
 
