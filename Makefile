@@ -8,6 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Absolute links in emails, the embed and the printed admin URL follow HOST and PORT.
 BASE_URL ?= http://$(HOST):$(PORT)
+NODE_STAMP := node_modules/.installed-stamp
 
 .PHONY: install chromium demo test test-postgres lint lint-js benchmarks clean
 
@@ -55,8 +56,6 @@ lint: $(STAMP) lint-js
 
 # The widget's JavaScript, with Biome's recommended rules (package.json pins it; npm ci
 # runs only when node_modules is missing or older than the lock file).
-NODE_STAMP := node_modules/.installed-stamp
-
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $(NODE_STAMP)
