@@ -124,7 +124,9 @@ def book(
     at = _clean_start(start, errors)
     length = _clean_duration(meeting_type, duration, errors)
     attendee = _clean_attendee(attendee_name, attendee_email, attendee_timezone, notes, errors)
-    extras = _clean_extras(meeting_type, answers, tracking, language, errors)
+    extras = _clean_extras(
+        meeting_type, answers, tracking, language, errors, require=rebooked_from is None
+    )
     _raise_for(errors)
     assert at is not None and length is not None  # _raise_for raised otherwise
     attendee = _Attendee(**{**attendee.__dict__, **extras})
@@ -364,10 +366,19 @@ def _clean_attendee(
 
 
 def _clean_extras(
-    meeting_type: MeetingType, answers: object, tracking: object, language: object, errors: Errors
+    meeting_type: MeetingType,
+    answers: object,
+    tracking: object,
+    language: object,
+    errors: Errors,
+    *,
+    require: bool,
 ) -> dict[str, Any]:
-    """Answers, tracking and language, or their errors added to ``errors``."""
-    cleaned_answers, answer_errors = questions.clean_answers(meeting_type.question_list, answers)
+    """Answers, tracking and language, or their errors added to ``errors``. A rebooking
+    (``require=False``) is not refused for a required question added since."""
+    cleaned_answers, answer_errors = questions.clean_answers(
+        meeting_type.question_list, answers, require=require
+    )
     cleaned_tracking, tracking_errors = questions.clean_tracking(tracking)
     errors.update(answer_errors)
     errors.update(tracking_errors)

@@ -158,12 +158,13 @@ def _clean_one(question: Question, value: object) -> str | bool:
 
 
 def clean_answers(
-    questions: list[Question], answers: object
+    questions: list[Question], answers: object, *, require: bool = True
 ) -> tuple[dict[str, str | bool], dict[str, list[str]]]:
     """The answers to store and the errors by field (``answers.<key>``); one of them empty.
 
     Unknown keys, missing required answers, options not offered and wrong types are each
-    an error; an optional question left out or empty is simply not stored.
+    an error; an optional question left out or empty is simply not stored. ``require=False``
+    (a rebooking of answers given earlier) lets a question added since stay unanswered.
     """
     if answers is None:
         answers = {}
@@ -178,7 +179,7 @@ def clean_answers(
     for question in questions:
         field = f"answers.{question.key}"
         if question.key not in answers or answers[question.key] in (None, ""):
-            if question.required:
+            if question.required and require:
                 errors[field] = [_("Please answer this question.")]
             continue
         try:
@@ -186,7 +187,7 @@ def clean_answers(
         except ValueError as exc:
             errors[field] = [str(exc)]
             continue
-        if value == "" and question.required:
+        if value == "" and question.required and require:
             errors[field] = [_("Please answer this question.")]
         elif value != "":
             cleaned[question.key] = value
