@@ -23,3 +23,31 @@ SEED_OUT_OF_OFFICE = [
     (date(2026, 4, 22), date(2026, 4, 22), None, None, "Travel Day"),
     (date(2026, 4, 24), date(2026, 4, 24), time(14, 0), time(18, 0), "Blocked Window"),
 ]
+
+# The demo meeting type's booking questions (StreamField data): all optional, so API
+# clients and the schemathesis run can book without knowing them.
+DEMO_QUESTIONS = [
+    (
+        "short_text",
+        {"key": "company", "label": "Company", "required": False, "help_text": ""},
+    ),
+    (
+        "select",
+        {
+            "key": "team_size",
+            "label": "Team size",
+            "required": False,
+            "help_text": "",
+            "options": ["1–10", "11–50", "51–200", "200+"],
+        },
+    ),
+    (
+        "long_text",
+        {
+            "key": "goals",
+            "label": "What would you like to see?",
+            "required": False,
+            "help_text": "A sentence or two helps us prepare.",
+        },
+    ),
+]

@@ -32,6 +32,7 @@ HOSTS = [
         "timezone": demo_data.SEED_TIMEZONE,
         "windows": demo_data.SEED_WINDOWS,
         "priority": 2,
+        "bio": "Solutions engineer in Bengaluru; ten years of helping teams roll out scheduling.",
     },
     {
         "slug": "lena-fischer",
@@ -40,6 +41,8 @@ HOSTS = [
         "timezone": "Europe/Berlin",
         "windows": {day: WORKDAY for day in range(5)},
         "priority": 2,
+        "language": "de",
+        "bio": "Customer success in Berlin; happy to run the demo in German or English.",
     },
     {
         "slug": "marcus-lee",
@@ -92,6 +95,7 @@ class Command(BaseCommand):
                 "assignment": "round_robin",
                 "durations": [15, 30, 45, 60],
                 "default_duration": 30,
+                "questions": demo_data.DEMO_QUESTIONS,
             },
         )
         meeting_type.hosts.set(hosts)
