@@ -32,8 +32,11 @@ class BookingCalendarBlock(blocks.StructBlock):
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
         meeting_type = value.get("meeting_type")
+        request = (parent_context or {}).get("request")
         context["widget"] = (
-            widget_config(meeting_type, host=value.get("host")) if meeting_type else None
+            widget_config(meeting_type, host=value.get("host"), request=request)
+            if meeting_type
+            else None
         )
         return context
 

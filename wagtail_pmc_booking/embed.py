@@ -6,6 +6,7 @@ sites allowed to frame it in ``Content-Security-Policy: frame-ancestors``.
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils import translation
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
@@ -30,7 +31,8 @@ def embed_frame(request, slug):
         host = meeting_type.hosts.filter(slug=request.GET["host"], is_active=True).first()
         if host is None:
             raise Http404
-    context = {"widget": widget_config(meeting_type, host=host), "meeting_type": meeting_type}
-    response = render(request, TEMPLATE, context)
+    widget = widget_config(meeting_type, host=host, request=request)
+    with translation.override(widget["language"]):
+        response = render(request, TEMPLATE, {"widget": widget, "meeting_type": meeting_type})
     response["Content-Security-Policy"] = f"frame-ancestors {frame_ancestors()}"
     return response

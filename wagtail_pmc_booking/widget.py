@@ -4,10 +4,11 @@ The config carries the widget's texts too (``widget_strings()``), translated her
 Django's ``gettext`` so the JavaScript holds no words of its own.
 """
 
-from django.conf import settings
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils import translation
+from django.utils.translation import gettext, ngettext
 
+from . import languages, questions
 from .conf import booking_settings
 
 
@@ -29,8 +30,48 @@ def invite_url_pattern():
         return None
 
 
-def widget_config(meeting_type, *, host=None, mode="book", booking=None, manage_token=None):
-    """Plain data for ``json_script``; nothing secret beyond the attendee's own token."""
+def calendar_url_pattern():
+    """The "add to calendar" redirect's path with ``{token}`` and ``{service}``, or None."""
+    try:
+        path = reverse("wagtail_pmc_booking:manage_calendar", args=["TOKEN", "SERVICE"])
+    except NoReverseMatch:
+        return None
+    return path.replace("TOKEN", "{token}").replace("SERVICE", "{service}")
+
+
+def widget_language(request=None, page=None, booking=None):
+    """The widget's language: the booking's, else the page's or the browser's (``languages``),
+    else the active one (a page rendered without a request)."""
+    if booking is not None and booking.language:
+        return languages.of_booking(booking)
+    if request is None and page is None:
+        return languages.supported(translation.get_language()) or languages.site_default()
+    return languages.for_request(request, page)
+
+
+def widget_config(
+    meeting_type,
+    *,
+    host=None,
+    mode="book",
+    booking=None,
+    manage_token=None,
+    request=None,
+    page=None,
+):
+    """Plain data for ``json_script``; nothing secret beyond the attendee's own token.
+
+    With a ``request``, the page URL's ``?name=&email=&<question key>=`` become the form's
+    ``prefill`` and its UTM and click ids the booking's ``tracking``. Texts are rendered in
+    ``language``, which the JavaScript also uses for every date and time it formats.
+    """
+    language = widget_language(request, page, booking)
+    query = request.GET if request is not None else {}
+    with translation.override(language):
+        return _config(meeting_type, host, mode, booking, manage_token, language, query)
+
+
+def _config(meeting_type, host, mode, booking, manage_token, language, query):
     config = {
         "mode": mode,
         "apiBase": api_base_url(),
@@ -42,9 +83,11 @@ def widget_config(meeting_type, *, host=None, mode="book", booking=None, manage_
         },
         "host": host.slug if host else None,
         "inviteUrl": invite_url_pattern(),
-        # The language of the strings, for their plural rules (a BCP 47 tag, as Django's are).
-        "language": get_language() or settings.LANGUAGE_CODE,
+        # The language of the strings and of Intl's dates (a BCP 47 tag, as Django's are).
+        "language": language,
         "strings": widget_strings(),
+        "prefill": questions.prefill_from_query(meeting_type.question_list, query),
+        "tracking": questions.tracking_from_query(query),
     }
     if booking is not None:
         config["booking"] = {
@@ -80,10 +123,11 @@ def widget_strings():
         "rescheduleTitle": gettext("Choose a new time"),
         "duration": gettext("Meeting length"),
         "minutes": _plural(lambda n: ngettext("%(n)s min", "%(n)s min", n)),
-        "video": gettext("Zoom video call"),
         "prevMonth": gettext("Previous month"),
         "nextMonth": gettext("Next month"),
         "timezone": gettext("Time zone"),
+        "badZone": gettext("Choose a time zone from the list."),
+        "clock12": gettext("12-hour clock"),
         "pickDay": gettext("Pick a day to see its times."),
         "noTimesMonth": gettext("No times left in %(month)s."),
         "dayOpen": _plural(
@@ -99,12 +143,9 @@ def widget_strings():
         ),
         "back": gettext("Back"),
         "detailsTitle": gettext("Enter your details"),
-        "name": gettext("Name"),
-        "email": gettext("Email"),
-        "notes": gettext("Anything that helps us prepare? (optional)"),
         "required": gettext("Please fill this in."),
         "badEmail": gettext("Enter an email address like name@example.com."),
-        "book": gettext("Schedule meeting"),
+        "tick": gettext("Please tick this box."),
         "taken": gettext("Sorry, that time was just taken. Please pick another."),
         "failed": gettext("Something went wrong. Please try again."),
         "offline": gettext("Could not reach the booking service. Please try again."),
@@ -123,7 +164,6 @@ def widget_strings():
         "join": gettext("Join Zoom meeting"),
         "passcode": gettext("Passcode: %(code)s"),
         "zoomPending": gettext("Your Zoom link is on its way."),
-        "addIcs": gettext("Add to calendar (.ics)"),
         "reschedule": gettext("Reschedule"),
         "cancel": gettext("Cancel"),
         "current": gettext("Current booking"),

@@ -28,7 +28,7 @@ def assert_has_strings(config):
 
 def test_strings_come_from_gettext_with_django_placeholders():
     strings = widget_strings()
-    assert strings["book"] == "Schedule meeting"
+    assert strings["pickTitle"] == "Select a date & time"
     assert strings["rebook"] == "Rebook %(time)s"
     assert strings["timesOn"]["1"] == "%(n)s time available on %(date)s"
     assert strings["timesOn"]["2"] == "%(n)s times available on %(date)s"

@@ -4,6 +4,7 @@ from django.db import models
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -52,11 +53,15 @@ class BookingPageMixin(RoutablePageMixin, models.Model):
         abstract = True
 
     def get_widget_config(self, **kwargs):
-        return widget_config(self.meeting_type, host=self.host, **kwargs)
+        return widget_config(self.meeting_type, host=self.host, page=self, **kwargs)
 
     @path("")
     def calendar(self, request):
-        return self.render(request, context_overrides={"widget": self.get_widget_config()})
+        """The widget, with the whole page in its language (``<html lang>`` included)."""
+        widget = self.get_widget_config(request=request)
+        with translation.override(widget["language"]):
+            response = self.render(request, context_overrides={"widget": widget})
+            return response.render()
 
     # The attendee's links live at one place, ``booking/manage/<token>/…`` (see
     # ``views.py``); these routes of earlier releases redirect there, so old links work.

@@ -13,6 +13,9 @@
 		const mounted = path ? `${base}/${path}` : base;
 		const url = new URL(`${mounted}/embed/${encodeURIComponent(attr("booking"))}/`, location.href);
 		if (attr("host")) url.searchParams.set("host", attr("host"));
+		for (const [k, v] of new URLSearchParams(location.search)) {
+			if (k !== "host" && !url.searchParams.has(k)) url.searchParams.set(k, v);
+		}
 		const iframe = document.createElement("iframe");
 		iframe.src = url.href;
 		if (attr("title")) iframe.title = attr("title");

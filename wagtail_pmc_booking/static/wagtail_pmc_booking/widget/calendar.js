@@ -15,11 +15,9 @@ export function pick(w, notice) {
 	w.skipped = 0;
 	w.cal = h("div.pmc-cal");
 	w.slots = h("div.pmc-slots");
-	const summary = h("div.pmc-summary", h("p.pmc-name", w.mt.name), h("p.pmc-meta", h("span.pmc-i-video"), t("video")));
 	const current = rescheduling && card(w, t("current"));
-	const pickers = [lengths(w), h("div.pmc-pick", w.cal, w.slots), zonePicker(w)];
 	const head = heading(rescheduling ? t("rescheduleTitle") : t("pickTitle"));
-	show(w, [summary, current, head, newAlert(w, notice), pickers], !!notice);
+	show(w, [current, head, newAlert(w, notice), lengths(w), zonePicker(w), h("div.pmc-pick", w.cal, w.slots)], !!notice);
 	goMonth(w, w.month);
 }
 
@@ -51,20 +49,24 @@ function setLength(w, n) {
 
 function zonePicker(w) {
 	const id = uid();
-	const list = h("datalist", { id: `${id}-list` });
-	const note = h("span.pmc-muted", d.offsetOf(w.tz));
-	const fill = () => list.childElementCount || list.append(...d.zoneList().map((z) => h("option", { value: d.zoneLabel(z) })));
+	const list = h("datalist", { id: `${id}-l` });
+	const error = h("p.pmc-error", { id: `${id}-e` });
+	const fill = () => list.childElementCount || list.append(...d.zoneList().map(([, label]) => h("option", { value: label })));
 	const change = () => {
-		const zone = d.zoneList().find((z) => d.zoneLabel(z) === input.value.trim());
+		const v = input.value.trim();
+		const zone = d.zoneList().find(([z, label]) => label === v || z === v.replace(/ /g, "_"))?.[0];
 		input.setAttribute("aria-invalid", !zone);
-		if (!zone || zone === w.tz) return;
+		error.textContent = zone ? "" : t("badZone");
+		if (!zone) return;
+		input.value = d.zoneLabel(zone);
+		if (zone === w.tz) return;
 		w.tz = zone;
-		note.textContent = d.offsetOf(zone);
 		load(w);
 	};
-	const attrs = { id, list: list.id, value: d.zoneLabel(w.tz), autocomplete: "off", spellcheck: "false" };
+	const attrs = { id, list: list.id, value: d.zoneLabel(w.tz), autocomplete: "off", spellcheck: "false", "aria-describedby": error.id };
 	const input = h("input.pmc-input", { ...attrs, onfocus: fill, onchange: change });
-	return h("div.pmc-tz", h("label", { for: id }, t("timezone"), " ", note), input, list);
+	const clock = h("button.pmc-toggle", { "aria-pressed": d.h12, onclick: () => clock.setAttribute("aria-pressed", d.toggle12()) || refresh(w) }, t("clock12"));
+	return h("div.pmc-tz", h("label", { for: id }, t("timezone")), h("div.pmc-row", input, clock), error, list);
 }
 
 const column = (day) => (d.weekdayOf(day) - d.weekStart + 7) % 7;

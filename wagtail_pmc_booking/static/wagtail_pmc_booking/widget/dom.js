@@ -33,7 +33,6 @@ export function say(w, text) {
 	w.live.textContent = text;
 }
 
-/** Focus goes to the new screen's heading. */
 export function show(w, nodes, focus = true) {
 	w.screen.replaceChildren(...nodes.flat().filter(Boolean));
 	if (focus) w.screen.querySelector(".pmc-h").focus({ preventScroll: EMBEDDED });

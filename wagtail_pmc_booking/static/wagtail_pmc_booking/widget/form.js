@@ -1,64 +1,51 @@
-/* The attendee's details form. */
+/* The details form: fields from _mount.html, named by API path. */
 import { api, message } from "./api.js";
 import { backButton, retake, slotCard } from "./calendar.js";
-import { h, heading, newAlert, show, showAlert, uid } from "./dom.js";
+import { heading, show, showAlert } from "./dom.js";
 import { done } from "./manage.js";
 import { t } from "./strings.js";
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const PATHS = ["attendee.name", "attendee.email", "notes"];
-
 export function detailsForm(w) {
-	const a = w.attendee || {};
-	const field = (name, label, tag, attrs) => {
-		const error = h("p.pmc-error", { id: uid() });
-		const blur = () => check(control);
-		const control = h(`${tag}.pmc-input`, { id: uid(), name, "aria-describedby": error.id, value: a[name], onblur: blur, ...attrs });
-		return h("div.pmc-field", h("label", { for: control.id }, label), control, error);
-	};
-	const form = h("form", { novalidate: true, onsubmit: (e) => submit(w, e) },
-		field("name", t("name"), "input", { type: "text", autocomplete: "name", required: true, maxlength: 200 }),
-		field("email", t("email"), "input", { type: "email", autocomplete: "email", required: true, maxlength: 254 }),
-		field("notes", t("notes"), "textarea", { rows: 3, maxlength: 5000 }),
-		newAlert(w), h("button.pmc-primary", { type: "submit" }, t("book")));
-	show(w, [backButton(w), heading(t("detailsTitle")), slotCard(w, w.mt.name), form]);
+	if (!w.form) {
+		w.form = w.el.querySelector("[data-pmc-details]").content.firstElementChild.cloneNode(true);
+		w.form.addEventListener("focusout", (e) => e.target.name && check(e.target));
+		w.form.onsubmit = (e) => submit(w, e);
+	}
+	w.alert = w.form.querySelector("[role=alert]");
+	w.alert.hidden = true;
+	show(w, [backButton(w), heading(t("detailsTitle")), slotCard(w, w.mt.name), w.form]);
 }
 
-function ownError(control) {
-	const v = control.value.trim();
-	if (control.required && !v) return t("required");
-	if (control.type === "email" && v && !EMAIL.test(v)) return t("badEmail");
-	return "";
-}
-
-function check(control, serverError) {
-	const error = serverError || ownError(control);
-	control.setAttribute("aria-invalid", !!error);
-	document.getElementById(control.getAttribute("aria-describedby")).textContent = error;
+function check(c, server) {
+	const v = c.validity;
+	const error = server || (v.valueMissing && (c.type === "checkbox" ? t("tick") : t("required"))) || (v.typeMismatch && t("badEmail")) || "";
+	c.setAttribute("aria-invalid", !!error);
+	c.closest(".pmc-field").querySelector(".pmc-error").textContent = error;
 	return !error;
 }
 
+const firstInvalid = (all) => all.find((c) => c.getAttribute("aria-invalid") === "true");
+
 async function submit(w, e) {
 	e.preventDefault();
-	const controls = [...e.target.querySelectorAll(".pmc-input")];
-	const invalid = controls.filter((c) => !check(c));
-	if (invalid.length) return invalid[0].focus();
-	const [name, email, notes] = controls.map((c) => c.value.trim());
-	w.attendee = { name, email, notes };
+	const all = [...w.form.elements].filter((c) => c.name);
+	if (!all.map((c) => check(c)).every(Boolean)) return firstInvalid(all).focus();
+	const { host, tracking, language } = w.cfg;
+	const body = { meetingType: w.mt.slug, start: w.slot.start, duration: w.duration, host: host || undefined, tracking, attendee: { timezone: w.tz, language } };
+	for (const c of all) {
+		const v = c.type === "checkbox" ? c.checked : c.value.trim();
+		const [g, k] = c.name.split(".");
+		if (v !== "") body[g] = k ? { ...body[g], [k]: v } : v;
+	}
 	const button = e.submitter;
 	button.disabled = true;
-	const attendee = { name, email, timezone: w.tz };
-	const body = { meetingType: w.mt.slug, start: w.slot.start, duration: w.duration, attendee, notes };
-	if (w.cfg.host) body.host = w.cfg.host;
 	const r = await api(w, "bookings", { body });
 	button.disabled = false;
 	if (r.ok) return done(w, r.data, "booked");
 	if (r.error.code === "slot_unavailable") return retake(w);
 	const fields = r.error.fields || {};
-	PATHS.forEach((path, i) => {
-		if (fields[path]) check(controls[i], fields[path].join(" "));
-	});
-	const first = controls.find((c) => c.getAttribute("aria-invalid") === "true");
-	if (!first) showAlert(w, message(w, r));
-	(first || w.alert).focus();
+	for (const c of all) if (fields[c.name]) check(c, fields[c.name].join(" "));
+	const bad = firstInvalid(all);
+	if (!bad) showAlert(w, message(w, r));
+	(bad || w.alert).focus();
 }

@@ -5,14 +5,12 @@ import { fmt, timeOf, when, zoneLabel } from "./dates.js";
 import { away, card, h, heading, newAlert, post, say, show, showAlert, uid } from "./dom.js";
 import { parts, t } from "./strings.js";
 
-/** The booking an emailed link opened. */
 export async function openBooking(w) {
 	if (w.mode === "reschedule") pick(w);
 	const r = await api(w, `bookings/${w.current.bookingId}`, { query: { token: w.token } });
 	if (!r.ok) {
 		return show(w, [heading(t("failed")), newAlert(w, message(w, r))]);
 	}
-	w.attendee = r.data.attendee;
 	if (w.mode === "cancel") cancelForm(w);
 	if (w.mode === "confirmed") done(w, r.data, "confirmed");
 }
@@ -68,27 +66,25 @@ function zoomDetails(m = {}) {
 	return m.status === "pending" && h("span.pmc-muted", t("zoomPending"));
 }
 
+const copy = (w, name) => w.el.querySelector(`[data-pmc-${name}]`)?.content.cloneNode(true);
+
 export function done(w, b, kind) {
 	const titles = { booked: t("bookedTitle"), rescheduled: t("rescheduledTitle"), confirmed: t("confirmedTitle") };
 	w.token = b.manageToken || b.rescheduleUrl?.match(/\/manage\/(\w+)\//)?.[1] || w.token;
-	let ics = null;
-	if (w.cfg.inviteUrl && w.token) {
-		const href = w.cfg.inviteUrl.replace("{token}", w.token);
-		ics = h("p.pmc-actions", h("a.pmc-button", { href, download: `${w.mt.slug}.ics` }, t("addIcs")));
-	}
+	const add = w.token && copy(w, "calendar");
+	for (const a of add?.querySelectorAll("a") || []) a.href = a.getAttribute("href").replace("{token}", w.token);
 	const zoom = zoomDetails(b.meeting);
 	w.current = { ...b, hostName: b.host.name };
 	const emailed = kind !== "confirmed" && h("p", t("emailed", { email: b.attendee.email }));
 	const details = h("dl.pmc-details", h("dt", t("what")), h("dd", `${w.mt.name} (${t("minutes", { n: b.duration })})`),
 		h("dt", t("when")), h("dd", when(b, w.tz), h("br"), h("span.pmc-muted", zoneLabel(w.tz))),
 		h("dt", t("with")), h("dd", b.host.name), zoom && [h("dt", t("zoom")), h("dd.pmc-zoom", zoom)]);
-	const text = w.el.querySelector("template")?.content.cloneNode(true);
+	const text = copy(w, "confirmation");
 	const links = h("p.pmc-manage", h("a", { href: b.rescheduleUrl, ...away }, t("reschedule")),
 		h("a", { href: b.cancelUrl, ...away }, t("cancel")));
-	show(w, [h("div.pmc-check"), heading(titles[kind]), emailed, details, text, ics, links]);
+	show(w, [h("div.pmc-check"), heading(titles[kind]), emailed, details, text, add, links]);
 	if (kind === "booked") {
 		say(w, t("booked"));
-		// Never the manage token or links.
 		const { manageToken, rescheduleUrl, cancelUrl, ...booking } = b;
 		w.el.dispatchEvent(new CustomEvent("pmc:booking-created", { bubbles: true, detail: booking }));
 		post("pmc:booking-created", { booking });
