@@ -13,10 +13,11 @@ from . import slot_cache
 from .zoom import receivers as zoom_receivers
 from .notifications import receivers as notification_receivers
 from .calendars import receivers as calendar_receivers
+from .reminders import receivers as reminder_receivers
 
 # isort: on
 
-RECEIVER_MODULES = (zoom_receivers, notification_receivers, calendar_receivers)
+RECEIVER_MODULES = (zoom_receivers, notification_receivers, calendar_receivers, reminder_receivers)
 
 
 def connect() -> None:

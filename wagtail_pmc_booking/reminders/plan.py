@@ -1,0 +1,70 @@
+"""Which reminders a booking is owed: one row per offset and recipient of its revision.
+
+Planned on every committed change, from the booking as it now stands: a new or moved
+booking gets the current revision's rows (older revisions' pending rows are dropped), a
+cancelled one keeps none pending. A reschedule that hands the booking to another host
+is a new revision too, so the host rows follow the new host. An offset whose moment has
+already passed when planning is not planned at all: a booking made 30 minutes ahead gets
+no "in 1 hour" reminder.
+"""
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import Booking, Host, Reminder
+from ..models.reminders import ReminderStatus
+
+ATTENDEE = "attendee"
+HOST_PREFIX = "host:"
+
+
+def host_recipient(host_pk: int) -> str:
+    return f"{HOST_PREFIX}{host_pk}"
+
+
+def plan(booking_pk: int, *, now: datetime | None = None) -> list[Reminder]:
+    """Bring ``booking_pk``'s pending reminders in line with the booking; the rows made.
+
+    Safe to run twice for one revision: the unique key keeps a row from being doubled.
+    """
+    now = now or timezone.now()
+    booking = Booking.objects.select_related("meeting_type", "host").filter(pk=booking_pk).first()
+    if booking is None:
+        return []
+    pending = Reminder.objects.filter(booking_id=booking.pk, status=ReminderStatus.PENDING)
+    with transaction.atomic():
+        if not booking.is_confirmed:
+            pending.update(status=ReminderStatus.DROPPED)
+            return []
+        pending.exclude(sequence=booking.sequence).update(status=ReminderStatus.DROPPED)
+        rows = owed(booking, now)
+        Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+    return rows
+
+
+def owed(booking: Booking, now: datetime) -> list[Reminder]:
+    """The unsaved rows of the booking's current revision still ahead of ``now``."""
+    meeting_type = booking.meeting_type
+    recipients: list[tuple[str, Host | None]] = [(ATTENDEE, None)]
+    if meeting_type.remind_hosts:
+        hosts = [booking.host, *booking.co_hosts.exclude(pk=booking.host_id).order_by("pk")]
+        recipients += [(host_recipient(host.pk), host) for host in hosts]
+    rows = []
+    for minutes in sorted(set(meeting_type.reminder_minutes or []), reverse=True):
+        due_at = booking.start - timedelta(minutes=minutes)
+        if due_at <= now:
+            continue
+        rows += [
+            Reminder(
+                booking=booking,
+                sequence=booking.sequence,
+                recipient=recipient,
+                host=host,
+                minutes_before=minutes,
+                due_at=due_at,
+            )
+            for recipient, host in recipients
+        ]
+    return rows
