@@ -32,7 +32,9 @@ def test_creating_answers_201_with_the_booking_in_utc_and_the_attendee_zone(book
         "name": "Asha Rao",
         "email": "asha@example.com",
         "timezone": "Asia/Kolkata",
+        "language": "en",
     }
+    assert booked["answers"] == {} and booked["tracking"] == {}
     assert booked["host"] == {"name": "Asha Rao", "slug": "asha"}
 
 
@@ -48,6 +50,8 @@ def test_the_booking_object_has_exactly_the_contract_keys(booked):
         "attendee",
         "host",
         "meeting",
+        "answers",
+        "tracking",
         "rescheduleUrl",
         "cancelUrl",
         "manageToken",

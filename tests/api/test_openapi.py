@@ -2,6 +2,7 @@
 
 import pytest
 
+from wagtail_pmc_booking import questions
 from wagtail_pmc_booking.api import schemas
 
 pytestmark = pytest.mark.django_db
@@ -140,3 +141,66 @@ def test_component_names_stay_as_clients_know_them(document):
     assert listed["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/BookingPage"
     }
+
+
+# == Answers, tracking and language ==
+
+EXAMPLE_CREATE_WITH_ANSWERS = {
+    **EXAMPLE_CREATE,
+    "attendee": {**EXAMPLE_CREATE["attendee"], "language": "de"},
+    "answers": {"company": "Acme", "team_size": "11-50", "newsletter": True},
+    "tracking": {"utm_source": "newsletter", "utm_campaign": "spring"},
+}
+
+
+def test_the_documented_example_with_answers_validates():
+    parsed = schemas.BookingCreateIn.model_validate(EXAMPLE_CREATE_WITH_ANSWERS)
+    assert parsed.answers["newsletter"] is True
+    assert parsed.attendee.language == "de"
+
+
+def test_answers_are_an_object_of_text_or_booleans(document):
+    answers = document["components"]["schemas"]["BookingCreateIn"]["properties"]["answers"]
+    assert answers["type"] == "object"
+    kinds = answers["additionalProperties"]["anyOf"]
+    assert {kind["type"] for kind in kinds} == {"string", "boolean"}
+    assert "answers" not in document["components"]["schemas"]["BookingCreateIn"]["required"]
+
+
+def test_tracking_takes_exactly_the_tracking_keys(document):
+    components = document["components"]["schemas"]
+    for schema in (components["BookingCreateIn"], components["BookingOut"]):
+        tracking = schema["properties"]["tracking"]
+        assert set(tracking["properties"]) == set(questions.TRACKING_KEYS)
+        assert tracking["additionalProperties"] is False
+    limit = components["BookingCreateIn"]["properties"]["tracking"]["properties"]["gclid"]
+    assert limit["maxLength"] == questions.TRACKING_MAX
+
+
+def test_the_attendee_language_is_optional_in_and_always_out(document):
+    components = document["components"]["schemas"]
+    assert "language" in components["AttendeeIn"]["properties"]
+    assert "language" not in components["AttendeeIn"]["required"]
+    assert "language" in components["AttendeeOut"]["required"]
+
+
+def test_the_booking_object_always_has_answers_and_tracking(document):
+    out = document["components"]["schemas"]["BookingOut"]
+    assert {"answers", "tracking"} <= set(out["required"])
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"answers": {"company": 7}},
+        {"tracking": {"ref": "x"}},
+        {"tracking": {"utm_source": "x" * 501}},
+        {"attendee": {**EXAMPLE_CREATE["attendee"], "language": "de_DE"}},
+    ],
+)
+def test_what_the_document_refuses_the_server_refuses(client, document, product_demo, changes):
+    """Schema-invalid (per the document) answers and tracking never make a booking."""
+    body = {**EXAMPLE_CREATE, "host": "asha", **changes}
+    response = client.post("/v1/bookings", body, content_type="application/json")
+    assert response.status_code in (400, 422), response.content
+    assert response.json()["error"]["code"] == "invalid_request"

@@ -9,7 +9,7 @@ from ninja import Body, Path, Query, Router
 from ninja.responses import Status
 
 from .. import booking as booking_service
-from .. import links, offers
+from .. import languages, links, offers
 from ..models import Booking
 from ..models.api_keys import Scope
 from . import idempotency, lookups, presenters
@@ -102,6 +102,9 @@ def create_booking(
             attendee_email=payload.attendee.email,
             attendee_timezone=payload.attendee.timezone,
             notes=payload.notes,
+            answers=payload.answers,
+            tracking=payload.tracking,
+            language=payload.attendee.language or languages.for_request(request),
             host=host,
             actor=client.actor,
             sandbox=client.sandbox,

@@ -3,6 +3,7 @@
 from datetime import datetime, tzinfo
 from typing import Literal
 
+from .. import languages
 from ..models import Booking, ZoomMeeting
 from ..models.bookings import BookingStatus
 from ..models.meetings import MeetingState
@@ -69,9 +70,12 @@ def booking_out(booking: Booking, urls: dict[str, str]) -> schemas.BookingOut:
             name=booking.attendee_name,
             email=booking.attendee_email,
             timezone=booking.attendee_timezone,
+            language=languages.of_booking(booking),
         ),
         host=schemas.HostOut(name=booking.host.name, slug=booking.host.slug),
         meeting=meeting_out(booking),
+        answers=dict(booking.answers or {}),
+        tracking=dict(booking.tracking or {}),
         reschedule_url=urls["reschedule"],
         cancel_url=urls["cancel"],
     )

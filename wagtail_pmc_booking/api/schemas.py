@@ -32,6 +32,7 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 from pydantic.fields import ComputedFieldInfo, FieldInfo
 
+from .. import questions
 from ..conf import booking_settings
 from ..models.bookings import BookingStatus
 from ..validators import available_timezones
@@ -216,6 +217,104 @@ Email = Annotated[
     AfterValidator(_email),
 ]
 Name = Annotated[StrictStr, Field(min_length=1, max_length=255, pattern=NAME_PATTERN)]
+# A language tag (``de``, ``pt-BR``); which ones the site speaks is its setting, so the
+# booking service refuses the others (400), naming ``attendee.language``.
+LANGUAGE_PATTERN = r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$"
+Language = Annotated[
+    StrictStr,
+    Field(
+        max_length=35,
+        pattern=LANGUAGE_PATTERN,
+        examples=["de"],
+        description="One of the site's languages (a regional tag such as de-AT picks de); "
+        "default: the browser's Accept-Language among them, else the site's language.",
+    ),
+]
+TEXT_RE = re.compile(TEXT_PATTERN)
+ONE_LINE_RE = re.compile(rf"^[^{CONTROL}]*$")
+
+
+def _answer(value: object) -> object:
+    """Only what could not be stored is refused here: which answer a question takes
+    (text, an option, true/false) is the booking service's rule (``questions.py``)."""
+    if isinstance(value, str):
+        if len(value) > questions.LONG_TEXT_MAX:
+            raise ValueError(
+                _("Use at most %(max)s characters.") % {"max": questions.LONG_TEXT_MAX}
+            )
+        if not TEXT_RE.fullmatch(value):
+            raise ValueError(_("This value may not contain control characters."))
+        return _storable(value)
+    return value
+
+
+def _tracking_value(value: object) -> object:
+    if isinstance(value, str):
+        if not ONE_LINE_RE.fullmatch(value):
+            raise ValueError(_("Use one line without control characters."))
+        return _storable(value)
+    return value
+
+
+ANSWER_VALUE_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        {"type": "string", "maxLength": questions.LONG_TEXT_MAX, "pattern": TEXT_PATTERN},
+        {"type": "boolean"},
+    ]
+}
+ANSWERS_DESCRIPTION = (
+    "Answers to the meeting type's questions by question key: text (an option's text for "
+    "a choice) or true/false for a checkbox. An unknown key, a missing required answer, "
+    "an option not offered or a wrong type is a 400 naming ``answers.<key>``."
+)
+TRACKING_VALUE_SCHEMA: dict[str, Any] = {
+    "type": "string",
+    "maxLength": questions.TRACKING_MAX,
+    "pattern": ONE_LINE_RE.pattern,
+}
+TRACKING_DESCRIPTION = "UTM parameters and click ids of the page the booking came from."
+Answers = Annotated[
+    dict[StrictStr, Annotated[Any, PlainValidator(_answer)]],
+    WithJsonSchema(
+        {
+            "type": "object",
+            "additionalProperties": ANSWER_VALUE_SCHEMA,
+            "description": ANSWERS_DESCRIPTION,
+        }
+    ),
+]
+Tracking = Annotated[
+    dict[StrictStr, Annotated[Any, PlainValidator(_tracking_value)]],
+    WithJsonSchema(
+        {
+            "type": "object",
+            "properties": {key: TRACKING_VALUE_SCHEMA for key in questions.TRACKING_KEYS},
+            "additionalProperties": False,
+            "description": TRACKING_DESCRIPTION,
+        }
+    ),
+]
+AnswersOut = Annotated[
+    dict[str, str | bool],
+    WithJsonSchema(
+        {
+            "type": "object",
+            "additionalProperties": {"anyOf": [{"type": "string"}, {"type": "boolean"}]},
+            "description": "The answers given, by question key (only questions answered).",
+        }
+    ),
+]
+TrackingOut = Annotated[
+    dict[str, str],
+    WithJsonSchema(
+        {
+            "type": "object",
+            "properties": {key: {"type": "string"} for key in questions.TRACKING_KEYS},
+            "additionalProperties": False,
+            "description": TRACKING_DESCRIPTION,
+        }
+    ),
+]
 
 
 # == Requests ==
@@ -242,6 +341,7 @@ class AttendeeIn(CamelSchema):
     name: Name
     email: Email
     timezone: TimezoneName
+    language: Language | None = None
 
 
 class BookingCreateIn(CamelSchema):
@@ -251,6 +351,8 @@ class BookingCreateIn(CamelSchema):
     attendee: AttendeeIn
     notes: Annotated[Text, Field(max_length=5000)] = ""
     host: Slug | None = None
+    answers: Answers = Field(default_factory=dict)
+    tracking: Tracking = Field(default_factory=dict)
 
 
 class RescheduleIn(CamelSchema):
@@ -307,6 +409,7 @@ class AttendeeOut(Schema):
     name: str
     email: str
     timezone: str
+    language: str = Field(description="Emails, invites and reminders are written in it.")
 
 
 class HostOut(Schema):
@@ -333,6 +436,8 @@ class BookingOut(CamelSchema):
     attendee: AttendeeOut
     host: HostOut
     meeting: MeetingOut
+    answers: AnswersOut
+    tracking: TrackingOut
     reschedule_url: str
     cancel_url: str
 
