@@ -31,7 +31,7 @@ def marketing_site():
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):
-            body = pages.get(self.path, "").encode()
+            body = pages.get(self.path.split("?")[0], "").encode()
             self.send_response(200 if body else 404)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))

@@ -65,7 +65,7 @@ function zonePicker(w) {
 	};
 	const attrs = { id, list: list.id, value: d.zoneLabel(w.tz), autocomplete: "off", spellcheck: "false", "aria-describedby": error.id };
 	const input = h("input.pmc-input", { ...attrs, onfocus: fill, onchange: change });
-	const clock = h("button.pmc-toggle", { "aria-pressed": d.h12, onclick: () => clock.setAttribute("aria-pressed", d.toggle12()) || refresh(w) }, t("clock12"));
+	const clock = h("button.pmc-toggle", { "aria-pressed": String(d.h12), onclick: () => clock.setAttribute("aria-pressed", d.toggle12()) || refresh(w) }, t("clock12"));
 	return h("div.pmc-tz", h("label", { for: id }, t("timezone")), h("div.pmc-row", input, clock), error, list);
 }
 

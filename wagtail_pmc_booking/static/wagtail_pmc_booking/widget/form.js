@@ -35,7 +35,7 @@ async function submit(w, e) {
 	for (const c of all) {
 		const v = c.type === "checkbox" ? c.checked : c.value.trim();
 		const [g, k] = c.name.split(".");
-		if (v !== "") body[g] = k ? { ...body[g], [k]: v } : v;
+		if (v) body[g] = k ? { ...body[g], [k]: v } : v;
 	}
 	const button = e.submitter;
 	button.disabled = true;
