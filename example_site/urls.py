@@ -1,10 +1,11 @@
 from django.conf import settings
-from django.http import HttpResponse
 from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+from django.http import HttpResponse
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
+
 
 def no_favicon(request):
     """The demo has no icon; its pages say so (``data:,``), and older clients get a 204."""
