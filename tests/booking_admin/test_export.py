@@ -17,8 +17,17 @@ HEADINGS = [
     "Attendee name",
     "Attendee email",
     "Attendee timezone",
+    "Attendee language",
     "Zoom state",
     "Created (UTC)",
+    "Other answers",
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "utm_term",
+    "utm_content",
+    "gclid",
+    "fbclid",
 ]
 
 
@@ -44,8 +53,9 @@ def test_csv_export_writes_a_booking_with_utc_times(admin_client, booking):
     start = local(3, 10).astimezone(booking.start.tzinfo)
     assert row[:4] == [booking.public_id, "confirmed", "Product Demo", "Meera Nair"]
     assert row[4:6] == [f"{start:%Y-%m-%d}T04:30:00Z", f"{start:%Y-%m-%d}T05:00:00Z"]
-    assert row[6:11] == ["30", "Dana Scully", "dana@example.com", "America/New_York", "synced"]
-    assert row[11] == booking.created_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert row[6:10] == ["30", "Dana Scully", "dana@example.com", "America/New_York"]
+    assert row[10:12] == ["English", "synced"]
+    assert row[12] == booking.created_at.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def test_csv_export_leaves_zoom_state_empty_without_a_meeting(admin_client, booking):

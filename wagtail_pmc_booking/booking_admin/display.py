@@ -8,7 +8,9 @@ from datetime import UTC
 
 from django.utils.translation import gettext
 
+from .. import languages
 from ..models import ZoomMeeting
+from ..questions import TRACKING_KEYS
 
 NO_VALUE = "—"
 # A cell starting with one of these is run as a formula by spreadsheet programs.
@@ -45,3 +47,50 @@ def spreadsheet_text(value):
     """Text an attendee typed, made inert for spreadsheets (CSV formula injection)."""
     text = str(value)
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def answer_text(value):
+    """An answer as people read it: a checkbox is "Yes"/"No", text as typed."""
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    return str(value)
+
+
+def answer_rows(booking, questions):
+    """``(label, answer)`` of the booking's answers: ``questions`` (its meeting type's)
+    in the editor's order, then answers to questions deleted since, by key."""
+    answers = booking.answers or {}
+    rows = [(q.label, answer_text(answers[q.key])) for q in questions if q.key in answers]
+    asked = {q.key for q in questions}
+    rows += [(key, answer_text(answers[key])) for key in sorted(answers) if key not in asked]
+    return rows
+
+
+def tracking_rows(booking):
+    """``(parameter, value)`` of the booking's tracking, in the usual UTM order."""
+    tracking = booking.tracking or {}
+    return [(key, tracking[key]) for key in TRACKING_KEYS if key in tracking]
+
+
+def language_label(booking):
+    """The booking's language by its own name ("Deutsch"), or its code if no longer offered."""
+    code = languages.of_booking(booking)
+    return dict(languages.choices()).get(code, code)
+
+
+def export_questions(meeting_types):
+    """One export column per question key of ``meeting_types`` (in their order, then the
+    editor's): ``{key: heading}``; a key shared by several types is one column."""
+    columns = {}
+    for meeting_type in meeting_types:
+        for question in meeting_type.question_list:
+            columns.setdefault(question.key, question.label)
+    return columns
+
+
+def other_answers_text(booking, columns):
+    """Answers without a column of their own (their question was deleted): ``key: value; …``."""
+    answers = booking.answers or {}
+    return "; ".join(
+        f"{key}: {answer_text(answers[key])}" for key in sorted(answers) if key not in columns
+    )

@@ -27,7 +27,8 @@ from wagtail.admin.widgets.button import HeaderButton
 
 from .. import booking as booking_service
 from ..exceptions import BookingCancelled, BookingError, add_to_form
-from ..models import Booking
+from ..models import Booking, MeetingType
+from ..questions import TRACKING_KEYS
 from ..zoom.permissions import RESYNC, START, meeting_policy
 from . import display
 from .permissions import VISIBLE, visible_bookings
@@ -38,8 +39,17 @@ EXPORT_VALUES = {
     "meeting_type": lambda booking: booking.meeting_type.name,
     "host": lambda booking: booking.host.name,
     "zoom_state": display.zoom_state_code,
+    "language": display.language_label,
 }
 """Export columns that are not plain attributes of the booking."""
+
+ANSWER_COLUMN = "answers."
+OTHER_ANSWERS = "other_answers"
+TRACKING_COLUMN = "tracking."
+TRACKING_COLUMNS = [TRACKING_COLUMN + key for key in TRACKING_KEYS]
+"""Export columns after the fixed ones: one per question key of the exported bookings'
+meeting types (headed by the question), the answers to questions deleted since, and one
+per tracking parameter."""
 
 TYPED_TEXT = ("attendee_name", "attendee_email", "attendee_timezone", "meeting_type", "host")
 """Export columns people typed; the CSV makes them inert (Wagtail's XLSX already does)."""
@@ -79,16 +89,56 @@ class IndexView(generic.IndexView):
     def get_base_queryset(self):
         return visible_bookings(self.request.user).select_related(*ROW_RELATIONS)
 
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        """The fixed columns, then the answers and tracking columns of these bookings."""
+        meeting_types = MeetingType.objects.filter(
+            pk__in=queryset.order_by().values("meeting_type_id")
+        ).order_by("name", "pk")
+        self.question_columns = display.export_questions(meeting_types)
+        self.list_export = [
+            *self.list_export,
+            *(ANSWER_COLUMN + key for key in self.question_columns),
+            OTHER_ANSWERS,
+            *TRACKING_COLUMNS,
+        ]
+        return super().as_spreadsheet(queryset, spreadsheet_format)
+
+    def get_heading(self, queryset, field):
+        if field.startswith(ANSWER_COLUMN):
+            return self.question_columns[field.removeprefix(ANSWER_COLUMN)]
+        if field == OTHER_ANSWERS:
+            return gettext("Other answers")
+        if field.startswith(TRACKING_COLUMN):
+            return field.removeprefix(TRACKING_COLUMN)
+        return super().get_heading(queryset, field)
+
+    def get_preprocess_function(self, field, value, export_format):
+        """Answers and tracking are text from outside: inert in the CSV, like names."""
+        if export_format == self.FORMAT_CSV and field.startswith(
+            (ANSWER_COLUMN, OTHER_ANSWERS, TRACKING_COLUMN)
+        ):
+            return display.spreadsheet_text
+        return super().get_preprocess_function(field, value, export_format)
+
+    def export_value(self, booking, field):
+        if field in EXPORT_VALUES:
+            return EXPORT_VALUES[field](booking)
+        if field.startswith(ANSWER_COLUMN):
+            answer = (booking.answers or {}).get(field.removeprefix(ANSWER_COLUMN))
+            return "" if answer is None else display.answer_text(answer)
+        if field == OTHER_ANSWERS:
+            return display.other_answers_text(booking, self.question_columns)
+        if field.startswith(TRACKING_COLUMN):
+            return (booking.tracking or {}).get(field.removeprefix(TRACKING_COLUMN), "")
+        return getattr(booking, field)
+
     def order_queryset(self, queryset):
         if not self.ordering:
             return upcoming_first(queryset, timezone.now())
         return queryset.order_by(self.ordering, "pk")
 
     def to_row_dict(self, item):
-        return {
-            field: EXPORT_VALUES[field](item) if field in EXPORT_VALUES else getattr(item, field)
-            for field in self.list_export
-        }
+        return {field: self.export_value(item, field) for field in self.list_export}
 
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
@@ -159,6 +209,9 @@ class InspectView(generic.InspectView):
         )
         context.update(
             booking=booking,
+            answers=display.answer_rows(booking, booking.meeting_type.question_list),
+            tracking=display.tracking_rows(booking),
+            language=display.language_label(booking),
             meeting=meeting,
             co_hosts=list(booking.co_hosts.all()),
             events=booking.events.all(),

@@ -92,6 +92,7 @@ class BookingViewSet(ModelViewSet):
         "attendee_name",
         "attendee_email",
         "attendee_timezone",
+        "language",
         "zoom_state",
         "created_at",
     ]
@@ -100,6 +101,7 @@ class BookingViewSet(ModelViewSet):
         "start": _("Start (UTC)"),
         "end": _("End (UTC)"),
         "duration_minutes": _("Length (minutes)"),
+        "language": _("Attendee language"),
         "zoom_state": _("Zoom state"),
         "created_at": _("Created (UTC)"),
     }
