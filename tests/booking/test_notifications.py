@@ -2,17 +2,20 @@
 
 from email import message_from_bytes
 from email.utils import parseaddr
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core import mail
+from django.utils import translation
+from django.utils.translation import gettext
 from huey.registry import Message
 from icalendar import Calendar
 
 from tests.booking.conftest import ATTENDEE, NOW, ist
 from wagtail_pmc_booking import booking as booking_service
-from wagtail_pmc_booking import links, signals
+from wagtail_pmc_booking import calendar_links, links, signals
 from wagtail_pmc_booking.models import Booking, ZoomMeeting
-from wagtail_pmc_booking.notifications import ics, tasks
+from wagtail_pmc_booking.notifications import emails, ics, tasks
 from wagtail_pmc_booking.notifications.receivers import email_the_change
 
 JOIN_URL = "https://zoom.us/j/987654321?pwd=abc"
@@ -90,10 +93,13 @@ def test_emails_have_a_text_and_an_html_part(booked):
 def test_the_attendee_sees_their_own_zone_and_the_host_theirs(booked):
     (attendee,) = sent_to("dana@example.com")
     (host,) = sent_to_hosts()
-    # 10:00 in Kolkata is 00:30 in New York (EDT).
-    assert "Monday 13 April 2026, 00:30–01:00 (America/New_York)" in attendee.body
-    assert "00:30" in html(attendee) and "America/New_York" in html(attendee)
-    assert "Monday 13 April 2026, 10:00–10:30 (Asia/Kolkata)" in host.body
+    # 10:00 in Kolkata is 00:30 in New York (EDT); English times are 12-hour.
+    assert "Monday, April 13, 2026, 12:30 a.m.–1 a.m. (America/New_York)" in attendee.body
+    assert "12:30 a.m." in html(attendee) and "America/New_York" in html(attendee)
+    assert "Monday, April 13, 2026, 10 a.m.–10:30 a.m. (Asia/Kolkata)" in host.body
+    assert "Attendee's time: Monday, April 13, 2026, 12:30 a.m.–1 a.m. (America/New_York)" in (
+        host.body
+    )
 
 
 def test_the_attendee_email_carries_working_reschedule_and_cancel_links(booked):
@@ -148,7 +154,7 @@ def test_rescheduling_sends_an_update_with_the_same_uid_and_the_next_sequence(bo
     assert vevent["sequence"] == 1
     assert vevent.decoded("dtstart") == ist(14, 11)
     # The old time is mentioned, in the attendee's zone.
-    assert "Was: Monday 13 April 2026, 00:30–01:00" in attendee.body
+    assert "Was: Monday, April 13, 2026, 12:30 a.m.–1 a.m." in attendee.body
 
 
 def test_the_rescheduled_email_links_with_the_new_token_only(booked, committed):
@@ -230,7 +236,8 @@ def test_without_a_meeting_the_invite_has_no_location(committed, product_demo):
     product_demo.save()
     committed(booking_service.book, product_demo, start=ist(13, 10), now=NOW, **ATTENDEE)
     assert "location" not in event(mail.outbox[0])
-    assert "Zoom" not in sent_to("dana@example.com")[0].body
+    body = sent_to("dana@example.com")[0].body
+    assert "Join Zoom" not in body and "zoom.us" not in body
 
 
 def test_a_cancel_email_does_not_carry_the_join_link(zoom_meeting, committed, product_demo):
@@ -428,3 +435,161 @@ def test_a_sender_with_a_display_name_is_kept(settings, committed, product_demo)
     }
     committed(booking_service.book, product_demo, start=ist(13, 10), now=NOW, **ATTENDEE)
     assert {m.from_email for m in mail.outbox} == {"PMC Bookings <bookings@example.com>"}
+
+
+# Each party's language, the host's view of the answers, add-to-calendar links ----------
+
+QUESTIONS = [
+    ("short_text", {"key": "company", "label": "Company", "required": True, "help_text": ""}),
+    (
+        "select",
+        {
+            "key": "team_size",
+            "label": "Team size",
+            "required": False,
+            "help_text": "",
+            "options": ["1-10", "11-50"],
+        },
+    ),
+    ("checkbox", {"key": "consent", "label": "I agree", "required": True, "help_text": ""}),
+]
+ANSWERS = {"company": "Acme GmbH", "team_size": "11-50", "consent": True}
+
+
+def translated(language, message):
+    """``message`` in ``language``; refuses an untranslated one, so the test fails until the
+    catalogue has it rather than passing on English."""
+    with translation.override(language):
+        text = gettext(message)
+    assert text != message, f"{message!r} has no {language} translation"
+    return text
+
+
+@pytest.fixture
+def asking(product_demo, seed_host):
+    """The demo asks three questions; its host reads French."""
+    product_demo.questions = QUESTIONS
+    product_demo.save()
+    seed_host.language = "fr"
+    seed_host.save()
+    return product_demo
+
+
+@pytest.fixture
+def german(committed, asking):
+    """Booked in German, with answers and a UTM source: Monday 13 April 10:00 Kolkata."""
+    return committed(
+        booking_service.book,
+        asking,
+        start=ist(13, 10),
+        now=NOW,
+        language="de",
+        answers=ANSWERS,
+        tracking={"utm_source": "newsletter", "utm_campaign": "spring"},
+        **ATTENDEE,
+    )
+
+
+def test_a_german_attendee_reads_german_dates_and_times(german):
+    (attendee,) = sent_to("dana@example.com")
+    # Django's de locale: weekday and month names, "j. F Y" and the 24-hour clock.
+    assert "Montag, 13. April 2026, 00:30–01:00 (America/New_York)" in attendee.body
+    assert "Montag, 13. April 2026, 00:30–01:00" in html(attendee)
+    assert '<html lang="de">' in html(attendee)
+    assert "13. April 2026 00:30" in attendee.subject
+
+
+def test_a_german_attendee_reads_german_labels_subject_and_invite(german):
+    (attendee,) = sent_to("dana@example.com")
+    assert translated("de", "Your booking is confirmed.") in attendee.body
+    assert translated("de", "Your booking is confirmed.") in html(attendee)
+    confirmed = translated("de", "Confirmed: %(meeting)s on %(when)s")
+    assert attendee.subject.startswith(confirmed.split("%(")[0])
+    description = str(event(attendee)["description"])
+    manage = links.manage_urls(german.booking)
+    assert translated("de", "Reschedule: %(url)s") % {"url": manage["reschedule"]} in description
+
+
+def test_the_host_reads_their_own_language_with_both_zones(german):
+    (host,) = sent_to_hosts()
+    assert "13 avril 2026, 10:00–10:30 (Asia/Kolkata)" in host.body
+    assert "13 avril 2026, 00:30–01:00 (America/New_York)" in host.body
+    assert '<html lang="fr">' in html(host)
+    assert translated("fr", "You have a new booking.") in host.body
+    assert translated("fr", "Attendee's time") in host.body
+    new_booking = translated("fr", "New booking: %(meeting)s with %(name)s on %(when)s")
+    assert host.subject.startswith(new_booking.split("%(")[0])
+
+
+def test_the_host_sees_the_answers_in_the_editors_order_and_the_tracking(german):
+    (host,) = sent_to_hosts()
+    yes = translated("fr", "Yes")
+    assert f"- Company: Acme GmbH\n- Team size: 11-50\n- I agree: {yes}\n" in host.body
+    assert "utm_source=newsletter, utm_campaign=spring" in host.body
+    assert "<th" in html(host) and "Acme GmbH" in html(host) and "utm_campaign=spring" in html(host)
+
+
+def test_answers_follow_the_questions_order_then_the_keys_no_longer_asked(german):
+    # Stored in another order, with the answer to a question removed since.
+    Booking.objects.filter(pk=german.booking.pk).update(
+        answers={"legacy": "kept", "consent": False, "company": "Acme GmbH"}
+    )
+    booking = Booking.objects.get(pk=german.booking.pk)
+    with translation.override("en"):
+        assert emails.answer_rows(booking) == [
+            ("Company", "Acme GmbH"),
+            ("I agree", "No"),
+            ("legacy", "kept"),
+        ]
+
+
+def test_the_attendee_never_sees_the_answers_or_the_tracking(german):
+    (attendee,) = sent_to("dana@example.com")
+    for text in (attendee.body, html(attendee)):
+        assert "Acme GmbH" not in text and "11-50" not in text
+        assert "newsletter" not in text and "utm_source" not in text
+
+
+def test_the_confirmation_offers_google_outlook_and_microsoft_365(german):
+    (attendee,) = sent_to("dana@example.com")
+    booking = Booking.objects.get()
+    with translation.override("de"):
+        expected = calendar_links.calendar_links(booking, links.manage_urls(booking))
+    for kind in ("google", "outlook", "office365"):
+        assert expected[kind] in attendee.body
+        assert expected[kind].replace("&", "&amp;") in html(attendee)
+    google = parse_qs(urlsplit(expected["google"]).query)
+    assert google["dates"] == ["20260413T043000Z/20260413T050000Z"]
+    assert links.manage_urls(booking)["cancel"] in google["details"][0]
+    outlook = parse_qs(urlsplit(expected["office365"]).query)
+    assert urlsplit(expected["office365"]).hostname == "outlook.office.com"
+    assert outlook["startdt"] == ["2026-04-13T04:30:00Z"]
+    assert translated("de", "Add to Google Calendar") in attendee.body
+    assert translated("de", "The attached invitation adds the meeting to your calendar.") in (
+        attendee.body
+    )
+    assert invite(attendee)["method"] == "REQUEST"
+
+
+def test_the_reschedule_email_offers_the_new_times_links(booked, committed):
+    committed(booking_service.reschedule, booked.booking, start=ist(14, 11), now=NOW)
+    (moved,) = [m for m in sent_to("dana@example.com") if "Rescheduled" in m.subject]
+    booking = Booking.objects.get()
+    expected = calendar_links.calendar_links(booking, links.manage_urls(booking))
+    assert expected["google"] in moved.body
+    assert "20260414T053000Z" in expected["google"]
+
+
+def test_the_cancel_email_offers_no_calendar_links(booked, committed):
+    committed(booking_service.cancel, booked.booking, now=NOW)
+    (cancelled,) = [m for m in sent_to("dana@example.com") if "Cancelled" in m.subject]
+    assert "calendar.google.com" not in cancelled.body
+    assert "outlook" not in html(cancelled)
+
+
+def test_a_failing_mail_server_leaves_a_german_booking_confirmed(
+    mail_server_down, huey_schedule, german
+):
+    booking = Booking.objects.get()
+    assert booking.is_confirmed and booking.language == "de"
+    assert booking.events.filter(kind="email_failed").count() == 2

@@ -46,10 +46,10 @@ def test_a_handover_sends_one_email_to_each_party(handover):
 def test_the_former_host_gets_a_cancellation_not_a_reschedule(handover):
     (released,) = sent_to(handover.first.email)
     name = handover.meeting_type.name
-    assert released.subject == f"Cancelled: {name} with Dana Scully on Mon 6 Apr, 09:00"
+    assert released.subject == f"Cancelled: {name} with Dana Scully on April 6, 2026, 9 a.m."
     assert "moved to another host and is no longer yours" in released.body
-    assert "Monday 6 April 2026, 09:00–09:30 (UTC) — cancelled" in released.body
-    assert "11:00" not in released.body
+    assert "Monday, April 6, 2026, 9 a.m.–9:30 a.m. (UTC) — cancelled" in released.body
+    assert "11 a.m." not in released.body
 
 
 def test_the_former_hosts_cancel_retracts_the_event_they_hold(handover):
@@ -70,7 +70,7 @@ def test_the_new_host_is_told_of_a_new_booking_with_a_request(handover):
     second, first_invite = handover.second, handover.first_invite
     (taken_over,) = sent_to(second.email)
     assert taken_over.subject.startswith("New booking: ")
-    assert "Mon 6 Apr, 11:00" in taken_over.subject
+    assert "April 6, 2026, 11 a.m." in taken_over.subject
     assert "You have a new booking." in taken_over.body
     assert "Was:" not in taken_over.body
     assert invite(taken_over)["method"] == "REQUEST"
@@ -84,7 +84,7 @@ def test_the_attendee_is_told_of_the_new_time(handover):
     first_invite = handover.first_invite
     (attendee,) = sent_to("dana@example.com")
     assert attendee.subject.startswith("Rescheduled: ")
-    assert "Was: Monday 6 April 2026" in attendee.body
+    assert "Was: Monday, April 6, 2026" in attendee.body
     assert invite(attendee)["method"] == "REQUEST"
     update = event(attendee)
     assert update["uid"] == first_invite["uid"]

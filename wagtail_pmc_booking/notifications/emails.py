@@ -3,9 +3,12 @@
 Templates live in ``wagtail_pmc_booking/emails/``: ``attendee_subject.txt``,
 ``attendee.txt``, ``attendee.html`` and the same for ``host``; each sees ``change``
 ("created", "rescheduled", "cancelled", "meeting_ready", or for a host a reschedule
-moved the booking away from, "released"). They are rendered in the recipient's zone,
-so ``{{ booking.start|date:"H:i" }}`` is the attendee's time in the attendee's copy.
-A "released" email sees the booking as that host last knew it: their time, them as host.
+moved the booking away from, "released"). They are rendered in the recipient's zone and
+language (the booking's for the attendee, the host's own for a host), so
+``{{ booking.start|time }}`` is "2:30 p.m." in an English copy and "14:30" in a German
+one, and the invite's texts follow the same language. A "released" email sees the
+booking as that host last knew it: their time, them as host. docs/emails.md lists the
+context each template sees.
 
 Every header is built from cleaned values: a control character in a stored name must
 never make a message unsendable or smuggle in a header.
@@ -21,13 +24,16 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from .. import links, offers
+from .. import languages, links, offers
+from ..calendar_links import calendar_links
 from ..changes import Change
 from ..conf import booking_settings
 from ..models import Booking, Host
 from ..models.bookings import EventKind
+from ..questions import TRACKING_KEYS
 from . import ics
 
 ATTENDEE = "attendee"
@@ -39,6 +45,7 @@ MEETING_READY = "meeting_ready"
 TEMPLATE_DIR = "wagtail_pmc_booking/emails"
 # C0 and C1 controls, DEL and the Unicode line/paragraph separators: all break headers.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+_SPACES = re.compile(r" {2,}")
 
 
 def build_message(
@@ -47,6 +54,7 @@ def build_message(
     """The email telling ``host`` (or the attendee, when None) about ``change``."""
     audience = HOST if host is not None else ATTENDEE
     recipient_tz = host.timezone if host is not None else booking.attendee_timezone
+    language = languages.of_host(host) if host is not None else languages.of_booking(booking)
     co_hosts: list[Host]
     if change == RELEASED:
         if host is None:
@@ -54,12 +62,15 @@ def build_message(
         booking, co_hosts = _as_released(booking, host), []
     else:
         co_hosts = list(booking.co_hosts.all())
-    context = _context(booking, change, audience, host, co_hosts, recipient_tz, now)
     prefix = f"{TEMPLATE_DIR}/{audience}"
-    with timezone.override(zoneinfo.ZoneInfo(recipient_tz)):
+    method = ics.CANCEL if change == RELEASED else ics.method_for(booking)
+    with translation.override(language), timezone.override(zoneinfo.ZoneInfo(recipient_tz)):
+        context = _context(booking, change, audience, host, co_hosts, recipient_tz, now)
+        context["LANGUAGE_CODE"] = language
         subject = one_line(render_to_string(f"{prefix}_subject.txt", context))
         text = render_to_string(f"{prefix}.txt", context)
         html = render_to_string(f"{prefix}.html", context)
+        invite = ics.invitation(booking, co_hosts=co_hosts, method=method, now=now)
     attendee = address(booking.attendee_name, booking.attendee_email)
     if host is not None:
         to, reply_to = address(host.name, host.email), attendee
@@ -74,18 +85,16 @@ def build_message(
         headers={"Auto-Submitted": "auto-generated"},
     )
     message.attach_alternative(html, "text/html")
-    method = ics.CANCEL if change == RELEASED else ics.method_for(booking)
-    message.attach(
-        "invite.ics",
-        ics.invitation(booking, co_hosts=co_hosts, method=method, now=now),
-        f"text/calendar; method={method}",
-    )
+    message.attach("invite.ics", invite, f"text/calendar; method={method}")
     return message
 
 
 def one_line(value: object) -> str:
-    """``value`` with control characters and runs of white space as single spaces."""
-    return " ".join(_CONTROL.sub(" ", str(value)).split())
+    """``value`` with control characters and runs of spaces as single spaces.
+
+    Other spaces stay: French typography puts a no-break space before a colon.
+    """
+    return _SPACES.sub(" ", _CONTROL.sub(" ", str(value))).strip(" ")
 
 
 def address(name: str, email: str) -> str:
@@ -97,6 +106,35 @@ def send(
     booking: Booking, change: str, *, host: Host | None = None, now: datetime | None = None
 ) -> None:
     build_message(booking, change, host=host, now=now).send()
+
+
+def answer_rows(booking: Booking) -> list[tuple[str, str]]:
+    """``(label, answer)`` of the attendee's answers, for hosts' eyes only.
+
+    In the editor's order of the meeting type's questions, then any answer to a question
+    removed since (named by its key); a checkbox reads "Yes" or "No" in the active language.
+    """
+    answers = dict(booking.answers or {})
+    rows: list[tuple[str, str]] = []
+    for question in booking.meeting_type.question_list:
+        if question.key in answers:
+            rows.append((question.label, _shown(answers.pop(question.key))))
+    rows.extend((key, _shown(value)) for key, value in answers.items())
+    return rows
+
+
+def tracking_rows(booking: Booking) -> list[tuple[str, str]]:
+    """``(parameter, value)`` of the booking's UTM and click ids, in ``TRACKING_KEYS`` order."""
+    tracking = dict(booking.tracking or {})
+    rows = [(key, str(tracking.pop(key))) for key in TRACKING_KEYS if key in tracking]
+    rows.extend((key, str(value)) for key, value in tracking.items())
+    return rows
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    return str(value)
 
 
 def _context(
@@ -118,13 +156,18 @@ def _context(
         "co_hosts": co_hosts,
         "recipient_name": host.name if host is not None else booking.attendee_name,
         "timezone_name": recipient_tz,
+        "attendee_timezone": booking.attendee_timezone,
         "join_url": join_url,
         "passcode": passcode,
         "previous": _previous_time(booking) if change == Change.RESCHEDULED else None,
         "site_name": getattr(settings, "WAGTAIL_SITE_NAME", ""),
     }
+    if audience == HOST:
+        context["answers"] = answer_rows(booking)
+        context["tracking"] = tracking_rows(booking)
     if audience == ATTENDEE and booking.is_confirmed:
-        context["manage_urls"] = links.manage_urls(booking)
+        context["manage_urls"] = manage = links.manage_urls(booking)
+        context["calendar_links"] = calendar_links(booking, manage)
     if audience == ATTENDEE and not booking.is_confirmed:
         context["rebook_options"] = [
             {"start": offer.slot.start, "end": offer.slot.end, "url": offer.url}
