@@ -77,8 +77,8 @@ class QuestionsBlock(blocks.StreamBlock):  # type: ignore[misc]  # wagtail is un
     select = SelectQuestionBlock(label=gettext_lazy("Choice"))
     checkbox = QuestionBlock(label=gettext_lazy("Checkbox"), icon="tick-inverse")
 
-    def clean(self, value: Any, ignore_required_constraints: bool = False) -> Any:
-        cleaned = super().clean(value, ignore_required_constraints)
+    def clean(self, value: Any) -> Any:
+        cleaned = super().clean(value)
         seen: set[str] = set()
         errors: dict[int, ValidationError] = {}
         for index, child in enumerate(cleaned):
