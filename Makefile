@@ -27,6 +27,20 @@ chromium:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	}
 
+# The catalogues (German, French, Spanish, Hindi) refreshed from the package's templates
+# and Python, then compiled: docs/translations.md. Needs GNU gettext (`make gettext`).
+.PHONY: messages gettext
+messages: $(STAMP) gettext
+	cd wagtail_pmc_booking && $(abspath $(VENV))/bin/django-admin makemessages -l de -l fr -l es -l hi --no-location --no-obsolete
+	cd wagtail_pmc_booking && $(abspath $(VENV))/bin/django-admin compilemessages
+
+# xgettext and msgfmt (Debian's gettext) for `make messages` and tests/i18n.
+gettext:
+	@command -v xgettext >/dev/null 2>&1 || { \
+		echo "Installing Debian's gettext for the catalogues (apt-get)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; \
+	}
+
 demo: export BASE_URL := $(BASE_URL)
 demo: $(STAMP)
 	$(MANAGE) migrate --noinput
