@@ -43,6 +43,48 @@ def formset_data(prefix, rows, *, initial=0):
     return data
 
 
+def stream_data(prefix, blocks):
+    """A StreamField as the editor posts it; ``blocks`` is ``[(type, {field: value})]``.
+
+    A list value (a choice's options) is posted as a ListBlock; booleans as checkboxes.
+    """
+    data = {f"{prefix}-count": str(len(blocks))}
+    for i, (block_type, value) in enumerate(blocks):
+        block = f"{prefix}-{i}"
+        data.update({f"{block}-type": block_type, f"{block}-deleted": "", f"{block}-order": str(i)})
+        data[f"{block}-id"] = ""
+        for name, field in value.items():
+            key = f"{block}-value-{name}"
+            if isinstance(field, list):
+                data[f"{key}-count"] = str(len(field))
+                for j, item in enumerate(field):
+                    data.update(
+                        {
+                            f"{key}-{j}-value": item,
+                            f"{key}-{j}-deleted": "",
+                            f"{key}-{j}-order": str(j),
+                            f"{key}-{j}-id": "",
+                        }
+                    )
+            elif isinstance(field, bool):
+                if field:
+                    data[key] = "on"
+            else:
+                data[key] = field
+    return data
+
+
+def stream_blocks(stream):
+    """A stored StreamField value as ``stream_data`` takes it."""
+
+    def plain(value):
+        return value if isinstance(value, str | bool) else list(value)
+
+    return [
+        (child.block_type, {name: plain(v) for name, v in child.value.items()}) for child in stream
+    ]
+
+
 def model_fields_data(fields):
     data = {}
     for name, value in fields.items():
@@ -97,6 +139,8 @@ def host_data(host=None, *, windows=None, out_of_office=None, **fields):
         "buffer_after_minutes": 15,
         "priority": 2,
         "weight": 100,
+        "language": "",
+        "bio": "",
     }
     existing_windows, existing_ooo = [], []
     if host is not None:
@@ -105,6 +149,7 @@ def host_data(host=None, *, windows=None, out_of_office=None, **fields):
             user=host.user_id,
         )
         existing_windows, existing_ooo = window_rows(host), out_of_office_rows(host)
+        values["photo"] = host.photo_id
     values.update(fields)
     windows = existing_windows if windows is None else windows
     out_of_office = existing_ooo if out_of_office is None else out_of_office
@@ -144,12 +189,18 @@ def meeting_type_data(meeting_type=None, **fields):
         "zoom_join_before_host": False,
         "zoom_mute_upon_entry": True,
         "zoom_auto_recording": "none",
+        "reminder_minutes": "1440, 60",
+        "remind_hosts": False,
     }
+    blocks = []
     if meeting_type is not None:
         values.update({name: getattr(meeting_type, name) for name in values if name != "hosts"})
         values["hosts"] = [h.pk for h in meeting_type.hosts.all()]
+        values["reminder_minutes"] = ", ".join(str(m) for m in meeting_type.reminder_minutes)
+        blocks = stream_blocks(meeting_type.questions)
+    blocks = fields.pop("questions", blocks)
     values.update(fields)
-    return model_fields_data(values)
+    return {**model_fields_data(values), **stream_data("questions", blocks)}
 
 
 def out_of_office_data(entry=None, **fields):

@@ -99,12 +99,17 @@ OWNER_EDITABLE = {
     "availability_windows",
     "out_of_office",
     "calendars",
+    "language",
+    "photo",
+    "bio",
 }
-"""What a host's owner may change on their host: hours, lengths, buffers, zone, time off and
-calendars."""
+"""What a host's owner may change on their host: hours, lengths, buffers, zone, time off,
+calendars, and how attendees see them and they are written to (language, photo, bio)."""
 
 
-def test_owner_editor_offers_only_hours_lengths_buffers_zone_and_time_off(owner_client, owned_host):
+def test_owner_editor_offers_only_hours_lengths_buffers_zone_time_off_and_profile(
+    owner_client, owned_host
+):
     form = owner_client.get(admin_url(Host, "edit", owned_host)).context["form"]
 
     assert set(form.fields) | set(form.formsets) == OWNER_EDITABLE

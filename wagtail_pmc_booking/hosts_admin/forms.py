@@ -8,7 +8,10 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.images import get_image_model
+from wagtail.permissions import policy_registry
 
+from .. import languages
 from ..fields import duration_choices
 from ..models import Host, ZoomDefaults
 from ..models.hosts import Weekday
@@ -32,6 +35,14 @@ class TimezoneInput(forms.TextInput):
         return context
 
 
+class LanguageSelect(forms.Select):
+    """The site's languages, named in their own language, after "the site's default"."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.choices = [("", _("Site default")), *languages.choices()]
+
+
 def _span(form: forms.Form) -> tuple[Any, Any]:
     return form.cleaned_data["start_time"], form.cleaned_data["end_time"]
 
@@ -42,9 +53,23 @@ def _span_label(form: forms.Form) -> str:
 
 
 class HostAdminForm(WagtailAdminModelForm):
-    """Rejects overlapping availability windows on one weekday, across the inline rows."""
+    """Rejects overlapping availability windows on one weekday, across the inline rows.
+
+    The photo may be any image the editor may choose (Wagtail's image permissions), as
+    the chooser offers; the one already set stays valid.
+    """
 
     windows_formset = "availability_windows"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        photo = self.fields.get("photo")
+        if photo is not None and self.for_user is not None:
+            choosable = policy_registry.get_by_type(get_image_model())
+            images = choosable.instances_user_has_any_permission_for(self.for_user, ["choose"])
+            if self.instance.photo_id is not None:
+                images = images | get_image_model().objects.filter(pk=self.instance.photo_id)
+            photo.queryset = images.distinct()
 
     def clean(self) -> dict[str, Any]:
         cleaned_data = super().clean()

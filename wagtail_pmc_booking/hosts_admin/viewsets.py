@@ -23,7 +23,13 @@ from ..calendars.admin import calendar_panels
 from ..models import Host, MeetingType, OutOfOffice
 from .display import durations_label, out_of_office_host, out_of_office_times, weekly_summary
 from .filters import HostFilterSet, OutOfOfficeFilterSet
-from .forms import HostAdminForm, MeetingTypeAdminForm, OutOfOfficeAdminForm, TimezoneInput
+from .forms import (
+    HostAdminForm,
+    LanguageSelect,
+    MeetingTypeAdminForm,
+    OutOfOfficeAdminForm,
+    TimezoneInput,
+)
 from .owned import OwnedSnippetViewSet
 from .panels import ADMIN_ONLY, AdminOnlyFieldPanel
 
@@ -59,6 +65,19 @@ class HostViewSet(OwnedSnippetViewSet):
                 ],
                 heading=_("Profile"),
                 icon="user",
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("language", widget=LanguageSelect),
+                    FieldPanel("photo"),
+                    FieldPanel("bio"),
+                ],
+                heading=_("Booking page and emails"),
+                icon="image",
+                help_text=_(
+                    "Attendees see the photo and bio beside your name; your emails are "
+                    "written in your language."
+                ),
             ),
             InlinePanel(
                 "availability_windows",
@@ -220,6 +239,23 @@ class MeetingTypeViewSet(OwnedSnippetViewSet):
                 ],
                 heading=_("Notice, horizon and daily cap"),
                 icon="date",
+            ),
+            FieldPanel(
+                "questions",
+                heading=_("Booking questions"),
+                help_text=_(
+                    "Asked after the time is picked, in this order (drag to reorder); name "
+                    "and email are always asked. The key names the answer in the API and "
+                    "exports, and prefills it from the booking page's URL (?company=Acme)."
+                ),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("reminder_minutes"),
+                    FieldPanel("remind_hosts"),
+                ],
+                heading=_("Reminders"),
+                icon="mail",
             ),
             MultiFieldPanel(
                 [
