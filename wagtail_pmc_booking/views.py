@@ -1,10 +1,13 @@
-"""Public pages behind the attendee's links: view, reschedule, cancel, rebook, invite.
+"""Public pages behind the attendee's links: view, reschedule, cancel, rebook, invite,
+add to calendar.
 
 One manage experience: each page is the attendee widget in the matching mode (the same
 month calendar as the booking page), with a server-rendered form inside ``<noscript>``
 for browsers without JavaScript, posting back to the same URL. Thin adapters over
 ``booking.py``; any unknown, malformed or used token gets the same friendly 404 page, so
-a page never tells whether a booking exists.
+a page never tells whether a booking exists. Every page speaks the booking's language
+(``languages.of_booking``), whoever's browser opens the link; a page without a booking
+(an unknown link) speaks the browser's.
 """
 
 from datetime import date, datetime, timedelta
@@ -14,13 +17,13 @@ from urllib.parse import urlencode
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods
 
-from . import availability, links, offers
+from . import availability, calendar_links, languages, links, offers
 from . import booking as booking_service
 from .api import ratelimit
 from .api.errors import RateLimited
@@ -32,6 +35,8 @@ from .widget import widget_config
 
 TEMPLATES = "wagtail_pmc_booking/manage"
 CHANGES = {"rescheduled", "booked"}
+# The "add to calendar" services the redirect knows (the .ics is ``manage_invite``).
+CALENDAR_SERVICES = ("google", "outlook", "office365")
 # Keeps the token out of every other site's Referer, yet lets the browser send a real
 # Origin with same-origin form posts (``no-referrer`` makes it "null": CSRF refuses it).
 REFERRER_POLICY = "same-origin"
@@ -58,7 +63,8 @@ def _private(view):
         try:
             ratelimit.hit(f"manage:{ratelimit.client_ip(request)}", rate)
         except RateLimited as exc:
-            response = render(request, f"{TEMPLATES}/rate_limited.html", status=429)
+            with translation.override(languages.for_request(request)):
+                response = render(request, f"{TEMPLATES}/rate_limited.html", status=429)
             response["Retry-After"] = str(exc.retry_after)
         else:
             response = view(request, *args, **kwargs)
@@ -75,8 +81,24 @@ def manage_booking(request, token):
     if booking is None or not booking.is_confirmed:
         return _invalid(request)
     changed = request.GET.get("changed")
-    context = {"changed": changed if changed in CHANGES else None}
+    with _speaking(booking):
+        add = calendar_links.calendar_links(booking, links.manage_urls(booking, request))
+    context = {"changed": changed if changed in CHANGES else None, "calendar_links": add}
     return _render(request, "booking.html", booking, token, "confirmed", context)
+
+
+@_private
+def manage_calendar(request, token, service):
+    """ "Add to Google Calendar" and Outlook's: a redirect to the service's event template,
+    built when clicked, so the event carries the current time, Zoom link and manage links."""
+    booking = links.get_by_manage_token(token)
+    if booking is None or service not in CALENDAR_SERVICES:
+        return _invalid(request)
+    if not booking.is_confirmed:
+        return _cancelled(request, booking)
+    with _speaking(booking):
+        targets = calendar_links.calendar_links(booking, links.manage_urls(booking, request))
+    return redirect(targets[service])
 
 
 @_private
@@ -88,10 +110,12 @@ def manage_reschedule(request, token):
     if request.method == "POST":
         start = _parse_start(request.POST.get("start"))
         if start is None:
-            error, status = _("Please choose one of the times shown."), 400
+            with _speaking(booking):
+                error, status = _("Please choose one of the times shown."), 400
         else:
             try:
-                result = booking_service.reschedule(booking, start=start, token=token)
+                with _speaking(booking):
+                    result = booking_service.reschedule(booking, start=start, token=token)
             except (BookingCancelled, BookingChanged):
                 return _invalid(request)
             except BookingError as exc:
@@ -113,15 +137,15 @@ def manage_cancel(request, token):
     if request.method == "POST":
         reason = request.POST.get("reason", "")
         try:
-            result = booking_service.cancel(booking, reason=reason, token=token)
+            with _speaking(booking):
+                result = booking_service.cancel(booking, reason=reason, token=token)
         except (BookingCancelled, BookingChanged):
             return _invalid(request)
         except BookingError as exc:
             context.update(error=exc.message, reason=reason)
             status = exc.status
         else:
-            context = {"offers": offers.rebook_offers(result.booking)}
-            return _render_plain(request, "cancelled.html", result.booking, context)
+            return _cancelled(request, result.booking)
     return _render(request, "cancel.html", booking, token, "cancel", context, status)
 
 
@@ -147,7 +171,8 @@ def rebook(request):
     context, status = {"offer": offer, "start": start}, 200
     if request.method == "POST":
         try:
-            result = booking_service.rebook(offer)
+            with _speaking(old):
+                result = booking_service.rebook(offer)
         except BookingNotFound:
             return _invalid(request)
         except BookingError as exc:
@@ -171,15 +196,30 @@ def _render(request, name, booking, token, mode, context, status=200):
 
 
 def _render_plain(request, name, booking, context, status=200):
-    """Render in the attendee's zone, so every time on the page is their local time."""
+    """Render in the attendee's zone and language, so every time on the page is their
+    local time and every word (and ``<html lang>``) is in the language they booked in."""
     context = {"booking": booking, "timezone_name": booking.attendee_timezone, **context}
     context.update(_meeting(booking))
-    with timezone.override(booking.attendee_zoneinfo):
+    with timezone.override(booking.attendee_zoneinfo), _speaking(booking):
         return render(request, f"{TEMPLATES}/{name}", context, status=status)
 
 
+def _speaking(booking):
+    """The booking's language for what is rendered (or raised, for its message) inside."""
+    return translation.override(languages.of_booking(booking))
+
+
+def _cancelled(request, booking):
+    """The cancelled booking and up to three times to book again."""
+    with _speaking(booking):
+        context = {"offers": offers.rebook_offers(booking)}
+    return _render_plain(request, "cancelled.html", booking, context)
+
+
 def _invalid(request):
-    return render(request, f"{TEMPLATES}/invalid.html", status=404)
+    """No booking to speak for: the browser's language among the site's."""
+    with translation.override(languages.for_request(request)):
+        return render(request, f"{TEMPLATES}/invalid.html", status=404)
 
 
 def _meeting(booking):

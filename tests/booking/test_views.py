@@ -4,14 +4,17 @@ import re
 import time
 from datetime import UTC, date, datetime
 from unittest import mock
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from tests.booking.conftest import ATTENDEE, NOW, ist, url
 from wagtail_pmc_booking import booking as booking_service
-from wagtail_pmc_booking import links
+from wagtail_pmc_booking import calendar_links, links
 from wagtail_pmc_booking.models import Booking, ZoomMeeting
 
 pytestmark = pytest.mark.usefixtures("frozen_now")
@@ -240,3 +243,164 @@ def test_an_offer_for_a_booking_that_is_still_confirmed_is_refused(client, creat
     response = client.post(reverse("wagtail_pmc_booking:rebook"), {"offer": offer})
     assert response.status_code == 404
     assert Booking.objects.count() == 1
+
+
+# Add to calendar ------------------------------------------------------------------------
+
+CALENDARS = {
+    "google": ("calendar.google.com", "/calendar/render", "text", "details"),
+    "outlook": ("outlook.live.com", "/calendar/0/action/compose", "subject", "body"),
+    "office365": ("outlook.office.com", "/calendar/0/action/compose", "subject", "body"),
+}
+TIMES = {
+    "google": {"dates": ["20260413T043000Z/20260413T050000Z"]},
+    "outlook": {"startdt": ["2026-04-13T04:30:00Z"], "enddt": ["2026-04-13T05:00:00Z"]},
+}
+TIMES["office365"] = TIMES["outlook"]
+
+
+def calendar_url(token, service):
+    return reverse("wagtail_pmc_booking:manage_calendar", args=[token, service])
+
+
+@pytest.mark.parametrize("service", sorted(CALENDARS))
+def test_add_to_calendar_redirects_to_the_services_event_with_title_times_and_links(
+    client, created, service
+):
+    response = client.get(calendar_url(created.manage_token, service))
+
+    assert response.status_code == 302
+    target = urlsplit(response["Location"])
+    host, path, title, text = CALENDARS[service]
+    assert (target.scheme, target.netloc, target.path) == ("https", host, path)
+    query = parse_qs(target.query)
+    assert query[title] == ["Product Demo with Asha Rao"]
+    assert TIMES[service].items() <= query.items()  # 10:00 Kolkata is 04:30 UTC
+    body = query[text][0]
+    token = created.manage_token
+    assert f"Reschedule: http://testserver{url('reschedule', token)}" in body
+    assert f"Cancel: http://testserver{url('cancel', token)}" in body
+    assert "Your Zoom link is on its way." in body
+
+
+def test_add_to_calendar_carries_the_zoom_link_once_the_meeting_is_made(client, created):
+    ZoomMeeting.objects.create(
+        booking=created.booking, state="synced", join_url="https://zoom.us/j/1", passcode="PMC456"
+    )
+    location = client.get(calendar_url(created.manage_token, "google"))["Location"]
+    query = parse_qs(urlsplit(location).query)
+    assert query["location"] == ["https://zoom.us/j/1"]
+    assert "Passcode: PMC456" in query["details"][0]
+
+
+def test_the_add_to_calendar_redirect_is_private_like_every_token_page(client, created):
+    """The token is in the path: no Referer to the calendar service, no cache, no index."""
+    response = client.get(calendar_url(created.manage_token, "outlook"))
+    assert response["Referrer-Policy"] == "same-origin"
+    assert "no-store" in response["Cache-Control"]
+    assert "noindex" in response["X-Robots-Tag"]
+
+
+@pytest.mark.parametrize("service", ["ics", "yahoo", "GOOGLE"])
+def test_an_unknown_calendar_service_gets_the_friendly_404(client, created, service):
+    path = calendar_url(created.manage_token, "SERVICE").replace("SERVICE/", f"{service}/")
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "This link is not valid any more" in response.content.decode()
+
+
+def test_an_unknown_token_gets_the_friendly_404_from_the_calendar_link(client, created):
+    response = client.get(calendar_url("0" * 40, "google"))
+    assert response.status_code == 404
+    assert "This link is not valid any more" in response.content.decode()
+
+
+def test_a_reschedule_kills_the_old_calendar_links_and_the_new_ones_carry_the_new_time(
+    client, created
+):
+    moved = booking_service.reschedule(created.booking, start=ist(14, 11), now=NOW)
+
+    for service in CALENDARS:
+        assert client.get(calendar_url(created.manage_token, service)).status_code == 404
+    location = client.get(calendar_url(moved.manage_token, "google"))["Location"]
+    query = parse_qs(urlsplit(location).query)
+    assert query["dates"] == ["20260414T053000Z/20260414T060000Z"]
+    assert url("reschedule", moved.manage_token) in query["details"][0]
+    assert created.manage_token not in query["details"][0]
+
+
+def test_a_cancelled_bookings_calendar_link_shows_the_cancelled_page(client, created):
+    cancelled = booking_service.cancel(created.booking, now=NOW)
+
+    assert client.get(calendar_url(created.manage_token, "google")).status_code == 404
+    response = client.get(calendar_url(cancelled.manage_token, "google"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Your booking is cancelled" in page
+    assert "calendar.google.com" not in page
+    assert page.count('name="offer"') == len(response.context["offers"]) > 0
+
+
+def test_the_manage_page_offers_every_calendar_without_javascript(client, created):
+    response = client.get(url("booking", created.manage_token))
+    page = response.content.decode()
+    fallback = page[page.index("<noscript>\n    <div") :]
+    direct = calendar_links.calendar_links(created.booking, links.manage_urls(created.booking))
+    for service in ("google", "outlook", "office365", "ics"):
+        assert f'href="{direct[service]}"'.replace("&", "&amp;") in fallback
+    assert "Add to Google Calendar" in fallback and "Microsoft 365" in fallback
+
+
+def test_the_widget_on_the_manage_page_gets_the_calendar_redirect_links(client, created):
+    page = client.get(url("booking", created.manage_token)).content.decode()
+    pattern = calendar_url("{token}", "google").replace("%7B", "{").replace("%7D", "}")
+    assert f'href="{pattern}"' in page
+
+
+# Language ------------------------------------------------------------------------------
+
+
+def german(message):
+    with translation.override("de"):
+        return gettext(message)
+
+
+@pytest.fixture
+def german_booking(book_slot):
+    return book_slot(ist(13, 10), language="de")
+
+
+@pytest.mark.parametrize(
+    ("name", "heading"),
+    [
+        ("booking", "Your booking"),
+        ("reschedule", "Reschedule your booking"),
+        ("cancel", "Cancel your booking"),
+    ],
+)
+def test_a_german_bookings_pages_are_german_whatever_the_browser_speaks(
+    client, german_booking, name, heading
+):
+    response = client.get(url(name, german_booking.manage_token), HTTP_ACCEPT_LANGUAGE="en-US")
+    page = response.content.decode()
+    assert '<html lang="de">' in page
+    assert f"<h1>{german(heading)}</h1>" in page
+    assert response.context["widget"]["language"] == "de"
+    assert response.context["widget"]["strings"]["cancel"] == german("Cancel")
+
+
+def test_a_german_bookings_error_and_cancelled_pages_are_german(client, german_booking):
+    token = german_booking.manage_token
+    error = client.post(url("reschedule", token), {"start": "tomorrow"}).content.decode()
+    assert german("Please choose one of the times shown.") in error
+
+    cancelled = client.post(url("cancel", token)).content.decode()
+    assert '<html lang="de">' in cancelled
+    assert german("Your booking is cancelled") in cancelled
+
+
+def test_the_invalid_link_page_speaks_the_browsers_language(client, created):
+    response = client.get(url("booking", "0" * 40), HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9")
+    page = response.content.decode()
+    assert '<html lang="de">' in page
+    assert german("This link is not valid any more") in page
