@@ -9,9 +9,8 @@ from urllib.parse import urlencode
 
 from django.utils.translation import gettext as _
 
-from .links import absolute_url, manage_path, manage_token_for
+from .links import absolute_url, join_details, manage_path, manage_token_for
 from .models import Booking
-from .notifications.ics import join_details
 
 GOOGLE = "https://calendar.google.com/calendar/render"
 OUTLOOK = "https://outlook.live.com/calendar/0/action/compose"

@@ -105,6 +105,17 @@ def manage_urls(booking: Booking, request: HttpRequest | None = None) -> dict[st
     }
 
 
+def join_details(booking: Booking) -> tuple[str | None, str | None]:
+    """``(join_url, passcode)`` of the booking's Zoom meeting, or ``(None, None)``.
+
+    Never a start URL or host key: the meeting record does not hold them.
+    """
+    meeting = getattr(booking, "meeting", None)
+    if not booking.is_confirmed or meeting is None or not getattr(meeting, "join_url", ""):
+        return None, None
+    return meeting.join_url, meeting.passcode or None
+
+
 def rebook_offer(booking: Booking, start: datetime) -> str:
     """A signed, day-long offer to book ``start`` again for a cancelled booking's attendee.
 

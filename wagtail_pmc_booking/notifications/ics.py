@@ -20,6 +20,7 @@ from icalendar import Alarm, Calendar, Event, vCalAddress
 
 from .. import links
 from ..conf import booking_settings
+from ..links import join_details as join_details  # emails and views read it here
 from ..models import Booking, Host
 
 PRODID = "-//wagtail-pmc-booking//Booking//EN"
@@ -36,17 +37,6 @@ def uid(booking: Booking) -> str:
 
 def method_for(booking: Booking) -> str:
     return REQUEST if booking.is_confirmed else CANCEL
-
-
-def join_details(booking: Booking) -> tuple[str | None, str | None]:
-    """``(join_url, passcode)`` of the booking's Zoom meeting, or ``(None, None)``.
-
-    Never a start URL or host key: the meeting record does not hold them.
-    """
-    meeting = getattr(booking, "meeting", None)
-    if not booking.is_confirmed or meeting is None or not getattr(meeting, "join_url", ""):
-        return None, None
-    return meeting.join_url, meeting.passcode or None
 
 
 def invitation(
