@@ -74,10 +74,7 @@ class HostViewSet(OwnedSnippetViewSet):
                 ],
                 heading=_("Booking page and emails"),
                 icon="image",
-                help_text=_(
-                    "Attendees see the photo and bio beside your name; your emails are "
-                    "written in your language."
-                ),
+                help_text=_("How attendees see the host, and the language of the host's emails."),
             ),
             InlinePanel(
                 "availability_windows",
