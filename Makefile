@@ -52,10 +52,10 @@ demo: $(STAMP)
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 # The browser tests run axe-core (npm) in the page, so node_modules comes first.
-test: $(STAMP) chromium $(NODE_STAMP)
+test: $(STAMP) chromium gettext $(NODE_STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-test-postgres: $(STAMP) chromium $(NODE_STAMP)
+test-postgres: $(STAMP) chromium gettext $(NODE_STAMP)
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} \
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} $(PY) -m pytest $(PYTEST_ARGS)
 

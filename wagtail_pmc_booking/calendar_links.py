@@ -40,7 +40,7 @@ def details(booking: Booking, manage: dict[str, str]) -> str:
         lines.append(_("Join Zoom meeting: %(url)s") % {"url": join_url})
         if passcode:
             lines.append(_("Passcode: %(passcode)s") % {"passcode": passcode})
-    else:
+    elif booking.meeting_type.zoom_enabled:
         lines.append(_("Your Zoom link is on its way."))
     if "reschedule" in manage:
         lines.append(_("Reschedule: %(url)s") % {"url": manage["reschedule"]})

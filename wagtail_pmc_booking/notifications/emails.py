@@ -70,7 +70,10 @@ def build_message(
         subject = one_line(render_to_string(f"{prefix}_subject.txt", context))
         text = render_to_string(f"{prefix}.txt", context)
         html = render_to_string(f"{prefix}.html", context)
-        invite = ics.invitation(booking, co_hosts=co_hosts, method=method, now=now)
+        # The manage links are the attendee's: a host's copy must not let them cancel.
+        invite = ics.invitation(
+            booking, co_hosts=co_hosts, method=method, now=now, manage_links=host is None
+        )
     attendee = address(booking.attendee_name, booking.attendee_email)
     if host is not None:
         to, reply_to = address(host.name, host.email), attendee
