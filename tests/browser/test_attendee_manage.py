@@ -237,11 +237,9 @@ def test_a_reminder_is_sent_once_at_its_time_and_moves_with_a_reschedule(
         assert "sent booking" in send_reminders()
         assert "Reminders: 0 sent" in send_reminders()
         (reminder,) = reminders_to(mailoutbox, "dana@example.com")
-        assert (
-            f"{clock(old_start.astimezone(NEW_YORK))}"
-            in re.sub(r"\s+", " ", reminder.body.replace("\u202f", " "))
-            or old_start.astimezone(NEW_YORK).strftime("%H:%M") in reminder.body
-        )
+        assert "Your meeting starts in 1 day." in reminder.body
+        with translation.override("en"):
+            assert date_format(old_start.astimezone(NEW_YORK), "DATE_FORMAT") in reminder.body
 
         # The reminder's reschedule link, in Chromium: the attendee moves to Tuesday.
         link, _ = emailed_link([reminder], "dana@example.com", "reschedule")
