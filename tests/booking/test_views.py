@@ -7,6 +7,7 @@ from unittest import mock
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -17,7 +18,13 @@ from wagtail_pmc_booking import booking as booking_service
 from wagtail_pmc_booking import calendar_links, links
 from wagtail_pmc_booking.models import Booking, ZoomMeeting
 
-pytestmark = pytest.mark.usefixtures("frozen_now")
+pytestmark = pytest.mark.usefixtures("frozen_now", "fresh_rate_limits")
+
+
+@pytest.fixture
+def fresh_rate_limits():
+    """The manage pages count per IP per minute; earlier tests' hits must not add up."""
+    cache.clear()
 
 
 def starts_offered(response):
