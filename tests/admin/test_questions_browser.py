@@ -113,7 +113,7 @@ def test_a_host_s_owner_sets_their_language_and_bio(
     host = factories.make_seed_host(name="Meera Nair", slug="meera", user=owner)
     log_in(page, live_server, "meera")
     page.goto(live_server.url + reverse(Host.snippet_viewset.get_url_name("edit"), args=[host.pk]))
-    profile = page.locator("#panel-booking_page_and_emails-section")
+    profile = page.locator("#panel-public_profile_and_language-section")
     expect(profile).to_be_visible()
     profile.get_by_label("Language").select_option(label="Deutsch")
     profile.get_by_label("Short bio").fill("Leitet unsere Demos.")
