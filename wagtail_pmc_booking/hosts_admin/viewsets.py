@@ -72,7 +72,7 @@ class HostViewSet(OwnedSnippetViewSet):
                     FieldPanel("photo"),
                     FieldPanel("bio"),
                 ],
-                heading=_("Public profile and language"),
+                heading=_("Profile for attendees"),
                 icon="image",
                 help_text=_("How attendees see the host, and the language of the host's emails."),
             ),
