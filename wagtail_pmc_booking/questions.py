@@ -42,7 +42,7 @@ class QuestionBlock(blocks.StructBlock):  # type: ignore[misc]  # wagtail is unt
     key = blocks.RegexBlock(
         regex=r"^[a-z][a-z0-9_]*$",
         max_length=KEY_MAX,
-        label=gettext_lazy("key"),
+        label=gettext_lazy("Key"),
         help_text=gettext_lazy(
             "Lower-case letters, digits and _; names the answer in the API, e.g. company."
         ),
@@ -50,9 +50,9 @@ class QuestionBlock(blocks.StructBlock):  # type: ignore[misc]  # wagtail is unt
             "invalid": gettext_lazy("Start with a letter; use a-z, 0-9 and _ only."),
         },
     )
-    label = blocks.CharBlock(max_length=255, label=gettext_lazy("question"))
-    required = blocks.BooleanBlock(required=False, default=False, label=gettext_lazy("required"))
-    help_text = blocks.CharBlock(required=False, max_length=255, label=gettext_lazy("help text"))
+    label = blocks.CharBlock(max_length=255, label=gettext_lazy("Question"))
+    required = blocks.BooleanBlock(required=False, default=False, label=gettext_lazy("Required"))
+    help_text = blocks.CharBlock(required=False, max_length=255, label=gettext_lazy("Help text"))
 
     class Meta:
         icon = "help"
@@ -60,7 +60,7 @@ class QuestionBlock(blocks.StructBlock):  # type: ignore[misc]  # wagtail is unt
 
 class SelectQuestionBlock(QuestionBlock):
     options = blocks.ListBlock(
-        blocks.CharBlock(max_length=255), min_num=1, label=gettext_lazy("options")
+        blocks.CharBlock(max_length=255), min_num=1, label=gettext_lazy("Options")
     )
 
     class Meta:
