@@ -248,3 +248,26 @@ def prefill_from_query(questions: list[Question], query: Mapping[str, str]) -> d
     if answers:
         prefill["answers"] = answers
     return prefill
+
+
+def answer_text(value: object) -> str:
+    """An answer as people read it: a checkbox is "Yes"/"No" in the active language."""
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    return str(value)
+
+
+def answer_rows(answers: Mapping[str, Any], asked: list[Question]) -> list[tuple[str, str]]:
+    """``(label, answer)`` for hosts and admins: the questions ``asked`` in the editor's
+    order, then answers to questions deleted since, by key."""
+    answers = answers or {}
+    rows = [(q.label, answer_text(answers[q.key])) for q in asked if q.key in answers]
+    keys = {q.key for q in asked}
+    rows += [(key, answer_text(answers[key])) for key in sorted(answers) if key not in keys]
+    return rows
+
+
+def tracking_rows(tracking: Mapping[str, str]) -> list[tuple[str, str]]:
+    """``(parameter, value)`` of stored tracking, in ``TRACKING_KEYS`` order."""
+    tracking = tracking or {}
+    return [(key, str(tracking[key])) for key in TRACKING_KEYS if key in tracking]

@@ -13,9 +13,9 @@ from icalendar import Calendar
 
 from tests.booking.conftest import ATTENDEE, NOW, ist
 from wagtail_pmc_booking import booking as booking_service
-from wagtail_pmc_booking import calendar_links, links, signals
+from wagtail_pmc_booking import calendar_links, links, questions, signals
 from wagtail_pmc_booking.models import Booking, ZoomMeeting
-from wagtail_pmc_booking.notifications import emails, ics, tasks
+from wagtail_pmc_booking.notifications import ics, tasks
 from wagtail_pmc_booking.notifications.receivers import email_the_change
 
 JOIN_URL = "https://zoom.us/j/987654321?pwd=abc"
@@ -543,7 +543,7 @@ def test_answers_follow_the_questions_order_then_the_keys_no_longer_asked(german
     )
     booking = Booking.objects.get(pk=german.booking.pk)
     with translation.override("en"):
-        assert emails.answer_rows(booking) == [
+        assert questions.answer_rows(booking.answers, booking.meeting_type.question_list) == [
             ("Company", "Acme GmbH"),
             ("I agree", "No"),
             ("legacy", "kept"),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 
 from .. import languages
 from ..models import ZoomMeeting
-from ..questions import TRACKING_KEYS
+from ..questions import answer_text
 
 NO_VALUE = "—"
 # A cell starting with one of these is run as a formula by spreadsheet programs.
@@ -47,29 +47,6 @@ def spreadsheet_text(value):
     """Text an attendee typed, made inert for spreadsheets (CSV formula injection)."""
     text = str(value)
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
-def answer_text(value):
-    """An answer as people read it: a checkbox is "Yes"/"No", text as typed."""
-    if isinstance(value, bool):
-        return gettext("Yes") if value else gettext("No")
-    return str(value)
-
-
-def answer_rows(booking, questions):
-    """``(label, answer)`` of the booking's answers: ``questions`` (its meeting type's)
-    in the editor's order, then answers to questions deleted since, by key."""
-    answers = booking.answers or {}
-    rows = [(q.label, answer_text(answers[q.key])) for q in questions if q.key in answers]
-    asked = {q.key for q in questions}
-    rows += [(key, answer_text(answers[key])) for key in sorted(answers) if key not in asked]
-    return rows
-
-
-def tracking_rows(booking):
-    """``(parameter, value)`` of the booking's tracking, in the usual UTM order."""
-    tracking = booking.tracking or {}
-    return [(key, tracking[key]) for key in TRACKING_KEYS if key in tracking]
 
 
 def language_label(booking):

@@ -26,6 +26,7 @@ from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.admin.widgets.button import HeaderButton
 
 from .. import booking as booking_service
+from .. import questions
 from ..exceptions import BookingCancelled, BookingError, add_to_form
 from ..models import Booking, MeetingType
 from ..questions import TRACKING_KEYS
@@ -125,7 +126,7 @@ class IndexView(generic.IndexView):
             return EXPORT_VALUES[field](booking)
         if field.startswith(ANSWER_COLUMN):
             answer = (booking.answers or {}).get(field.removeprefix(ANSWER_COLUMN))
-            return "" if answer is None else display.answer_text(answer)
+            return "" if answer is None else questions.answer_text(answer)
         if field == OTHER_ANSWERS:
             return display.other_answers_text(booking, self.question_columns)
         if field.startswith(TRACKING_COLUMN):
@@ -209,8 +210,8 @@ class InspectView(generic.InspectView):
         )
         context.update(
             booking=booking,
-            answers=display.answer_rows(booking, booking.meeting_type.question_list),
-            tracking=display.tracking_rows(booking),
+            answers=questions.answer_rows(booking.answers, booking.meeting_type.question_list),
+            tracking=questions.tracking_rows(booking.tracking),
             language=display.language_label(booking),
             meeting=meeting,
             co_hosts=list(booking.co_hosts.all()),

@@ -25,15 +25,13 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
-from .. import languages, links, offers
+from .. import languages, links, offers, questions
 from ..calendar_links import calendar_links
 from ..changes import Change
 from ..conf import booking_settings
 from ..models import Booking, Host
 from ..models.bookings import EventKind
-from ..questions import TRACKING_KEYS
 from . import ics
 
 ATTENDEE = "attendee"
@@ -111,35 +109,6 @@ def send(
     build_message(booking, change, host=host, now=now).send()
 
 
-def answer_rows(booking: Booking) -> list[tuple[str, str]]:
-    """``(label, answer)`` of the attendee's answers, for hosts' eyes only.
-
-    In the editor's order of the meeting type's questions, then any answer to a question
-    removed since (named by its key); a checkbox reads "Yes" or "No" in the active language.
-    """
-    answers = dict(booking.answers or {})
-    rows: list[tuple[str, str]] = []
-    for question in booking.meeting_type.question_list:
-        if question.key in answers:
-            rows.append((question.label, _shown(answers.pop(question.key))))
-    rows.extend((key, _shown(value)) for key, value in answers.items())
-    return rows
-
-
-def tracking_rows(booking: Booking) -> list[tuple[str, str]]:
-    """``(parameter, value)`` of the booking's UTM and click ids, in ``TRACKING_KEYS`` order."""
-    tracking = dict(booking.tracking or {})
-    rows = [(key, str(tracking.pop(key))) for key in TRACKING_KEYS if key in tracking]
-    rows.extend((key, str(value)) for key, value in tracking.items())
-    return rows
-
-
-def _shown(value: object) -> str:
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    return str(value)
-
-
 def _context(
     booking: Booking,
     change: str,
@@ -166,8 +135,10 @@ def _context(
         "site_name": getattr(settings, "WAGTAIL_SITE_NAME", ""),
     }
     if audience == HOST:
-        context["answers"] = answer_rows(booking)
-        context["tracking"] = tracking_rows(booking)
+        context["answers"] = questions.answer_rows(
+            booking.answers, booking.meeting_type.question_list
+        )
+        context["tracking"] = questions.tracking_rows(booking.tracking)
     if audience == ATTENDEE and booking.is_confirmed:
         context["manage_urls"] = manage = links.manage_urls(booking)
         context["calendar_links"] = calendar_links(booking, manage)
