@@ -72,6 +72,15 @@ def build_message(
         invite = ics.invitation(
             booking, co_hosts=co_hosts, method=method, now=now, manage_links=host is None
         )
+    message = compose(booking, host, subject, text, html)
+    message.attach("invite.ics", invite, f"text/calendar; method={method}")
+    return message
+
+
+def compose(
+    booking: Booking, host: Host | None, subject: str, text: str, html: str
+) -> EmailMultiAlternatives:
+    """The message to ``host`` (or the attendee, when None): replies go to the other side."""
     attendee = address(booking.attendee_name, booking.attendee_email)
     if host is not None:
         to, reply_to = address(host.name, host.email), attendee
@@ -86,7 +95,6 @@ def build_message(
         headers={"Auto-Submitted": "auto-generated"},
     )
     message.attach_alternative(html, "text/html")
-    message.attach("invite.ics", invite, f"text/calendar; method={method}")
     return message
 
 

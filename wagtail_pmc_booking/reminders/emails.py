@@ -8,7 +8,6 @@ the host's zone and the attendee's. Headers are built with the booking emails' h
 """
 
 import zoneinfo
-from email.utils import parseaddr
 from typing import Any
 
 from django.conf import settings
@@ -19,10 +18,8 @@ from django.utils.translation import ngettext
 
 from .. import languages, links
 from ..calendar_links import calendar_links
-from ..conf import booking_settings
 from ..models import Booking, Host, Reminder
-from ..notifications import ics
-from ..notifications.emails import ATTENDEE, HOST, TEMPLATE_DIR, address, one_line
+from ..notifications.emails import ATTENDEE, HOST, TEMPLATE_DIR, compose, one_line
 
 MINUTES_PER_DAY = 24 * 60
 
@@ -52,27 +49,13 @@ def build_message(reminder: Reminder, booking: Booking) -> EmailMultiAlternative
         subject = one_line(render_to_string(f"{TEMPLATE_DIR}/reminder_subject.txt", context))
         text = render_to_string(f"{TEMPLATE_DIR}/reminder.txt", context)
         html = render_to_string(f"{TEMPLATE_DIR}/reminder.html", context)
-    attendee = address(booking.attendee_name, booking.attendee_email)
-    if host is not None:
-        to, reply_to = address(host.name, host.email), attendee
-    else:
-        to, reply_to = attendee, address(booking.host.name, booking.host.email)
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        from_email=address(*parseaddr(booking_settings.FROM_EMAIL or settings.DEFAULT_FROM_EMAIL)),
-        to=[to],
-        reply_to=[reply_to],
-        headers={"Auto-Submitted": "auto-generated"},
-    )
-    message.attach_alternative(html, "text/html")
-    return message
+    return compose(booking, host, subject, text, html)
 
 
 def _context(
     reminder: Reminder, booking: Booking, host: Host | None, language: str, recipient_tz: str
 ) -> dict[str, Any]:
-    join_url, passcode = ics.join_details(booking)
+    join_url, passcode = links.join_details(booking)
     context: dict[str, Any] = {
         "LANGUAGE_CODE": language,
         "booking": booking,
