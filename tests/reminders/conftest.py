@@ -13,6 +13,7 @@ from django.utils import timezone
 from tests import factories
 from wagtail_pmc_booking import booking as booking_service
 from wagtail_pmc_booking.models import Reminder
+from wagtail_pmc_booking.reminders.emails import REMINDER_HEADER
 
 # Tuesday 1 December 2026, 09:00 UTC; the meeting is Monday 7 December, 10:00 UTC.
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -85,7 +86,7 @@ def run_command():
 
 
 def reminder_mails():
-    return [m for m in mail.outbox if "reminder" in m.subject.lower()]
+    return [m for m in mail.outbox if REMINDER_HEADER in m.extra_headers]
 
 
 def pending(booking):

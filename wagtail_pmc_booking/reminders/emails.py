@@ -22,6 +22,8 @@ from ..models import Booking, Host, Reminder
 from ..notifications.emails import ATTENDEE, HOST, TEMPLATE_DIR, compose, one_line
 
 MINUTES_PER_DAY = 24 * 60
+# Every reminder carries it, with its offset in minutes: ``X-PMC-Reminder: 60``.
+REMINDER_HEADER = "X-PMC-Reminder"
 
 
 def starts_in(minutes: int) -> str:
@@ -49,7 +51,10 @@ def build_message(reminder: Reminder, booking: Booking) -> EmailMultiAlternative
         subject = one_line(render_to_string(f"{TEMPLATE_DIR}/reminder_subject.txt", context))
         text = render_to_string(f"{TEMPLATE_DIR}/reminder.txt", context)
         html = render_to_string(f"{TEMPLATE_DIR}/reminder.html", context)
-    return compose(booking, host, subject, text, html)
+    message = compose(booking, host, subject, text, html)
+    # Mail rules (and tests) can tell a reminder from other mail in any language.
+    message.extra_headers[REMINDER_HEADER] = str(reminder.minutes_before)
+    return message
 
 
 def _context(
