@@ -71,6 +71,20 @@ def widget_config(
         return _config(meeting_type, host, mode, booking, manage_token, language, query)
 
 
+def _prefill(meeting_type, booking, query):
+    """The URL's prefill; on a manage page, the booking's own attendee and answers, so
+    "Choose another time" after a cancel does not ask again."""
+    prefill = questions.prefill_from_query(meeting_type.question_list, query)
+    if booking is None:
+        return prefill
+    return {
+        "name": booking.attendee_name,
+        "email": booking.attendee_email,
+        "answers": dict(booking.answers or {}),
+        **prefill,
+    }
+
+
 def _config(meeting_type, host, mode, booking, manage_token, language, query):
     config = {
         "mode": mode,
@@ -86,7 +100,7 @@ def _config(meeting_type, host, mode, booking, manage_token, language, query):
         # The language of the strings and of Intl's dates (a BCP 47 tag, as Django's are).
         "language": language,
         "strings": widget_strings(),
-        "prefill": questions.prefill_from_query(meeting_type.question_list, query),
+        "prefill": _prefill(meeting_type, booking, query),
         "tracking": questions.tracking_from_query(query),
     }
     if booking is not None:

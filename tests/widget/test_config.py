@@ -11,8 +11,9 @@ from html.parser import HTMLParser
 import pytest
 from django.test import RequestFactory
 from django.urls import resolve, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
+from tests import factories
 from tests.browser.helpers import ensure_home
 from wagtail_pmc_booking.models import BookingPage
 from wagtail_pmc_booking.widget import calendar_url_pattern, widget_config
@@ -245,17 +246,7 @@ def test_the_summary_names_the_host_or_the_team(client, product_demo, seed_host)
     assert "Ten years of demos." not in html
 
 
-def test_without_the_calendar_route_only_the_ics_is_offered(client, product_demo, settings):
-    settings.ROOT_URLCONF = "tests.urls"
-    if calendar_url_pattern() is not None:
-        pytest.skip("the public URLs name manage_calendar; see the next test")
-    html = client.get(embed_url(product_demo)).content.decode()
-    links = re.findall(r'<a class="pmc-button" href="([^"]+)"', html)
-    assert links == ["/booking/manage/{token}/invite.ics"]
-
-
-def test_the_confirmation_offers_google_outlook_microsoft_and_ics(client, product_demo, settings):
-    settings.ROOT_URLCONF = "tests.widget.calendar_urls"
+def test_the_confirmation_offers_google_outlook_microsoft_and_ics(client, product_demo):
     assert calendar_url_pattern() == "/booking/manage/{token}/calendar/{service}/"
     html = client.get(embed_url(product_demo)).content.decode()
     links = re.findall(r'<a class="pmc-button" href="([^"]+)"[^>]*>([^<]+)</a>', html)
@@ -270,3 +261,16 @@ def test_the_confirmation_offers_google_outlook_microsoft_and_ics(client, produc
 def test_the_demo_answers_favicon_requests_with_no_content(rf):
     match = resolve("/favicon.ico", urlconf="example_site.urls")
     assert match.func(rf.get("/favicon.ico")).status_code == 204
+
+
+def test_a_manage_page_prefills_the_bookings_own_attendee_and_answers(product_demo, seed_host):
+    """After a cancel, "Choose another time" books again without asking the details anew."""
+    from_booking = factories.booking_row(
+        product_demo, seed_host, timezone.now(), answers={"company": "Acme"}
+    )
+    config = widget_config(product_demo, mode="cancel", booking=from_booking, manage_token="t")
+    assert config["prefill"] == {
+        "name": "Dana Scully",
+        "email": "dana@example.com",
+        "answers": {"company": "Acme"},
+    }
