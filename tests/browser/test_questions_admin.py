@@ -50,6 +50,7 @@ def add_question(page, kind, index):
 def test_a_superuser_adds_questions_and_sees_the_answers(
     page,
     live_server,
+    home,
     superuser,
     seed_host,
     shot,
@@ -104,7 +105,7 @@ def test_a_superuser_adds_questions_and_sees_the_answers(
 def test_a_host_s_owner_sets_their_language_and_bio(
     page,
     live_server,
-    transactional_db,
+    home,
     admin_access_group,
     shot,
 ):
