@@ -99,3 +99,21 @@ def make_user(username, *groups, **fields):
     )
     user.groups.add(*groups)
     return user
+
+
+# A meeting type's questions as StreamField data: a required text, an optional choice and
+# a required checkbox (``meeting_type.questions = SAMPLE_QUESTIONS``).
+SAMPLE_QUESTIONS = [
+    ("short_text", {"key": "company", "label": "Company", "required": True, "help_text": ""}),
+    (
+        "select",
+        {
+            "key": "team_size",
+            "label": "Team size",
+            "required": False,
+            "help_text": "",
+            "options": ["1-10", "11-50"],
+        },
+    ),
+    ("checkbox", {"key": "consent", "label": "I agree", "required": True, "help_text": ""}),
+]

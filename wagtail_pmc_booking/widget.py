@@ -20,23 +20,26 @@ def api_base_url():
         return booking_settings.API_BASE_PATH
 
 
-def invite_url_pattern():
-    """The invite download's path with ``{token}`` for the widget to fill in, or None."""
+def _path_pattern(name, *placeholders):
+    """URL ``name``'s path with ``{placeholder}`` for each argument, for the widget to
+    fill in, or None where the site does not mount it."""
     try:
-        return reverse("wagtail_pmc_booking:manage_invite", args=["TOKEN"]).replace(
-            "TOKEN", "{token}"
-        )
+        path = reverse(f"wagtail_pmc_booking:{name}", args=[p.upper() for p in placeholders])
     except NoReverseMatch:
         return None
+    for placeholder in placeholders:
+        path = path.replace(placeholder.upper(), f"{{{placeholder}}}")
+    return path
+
+
+def invite_url_pattern():
+    """The invite download's path with ``{token}``, or None."""
+    return _path_pattern("manage_invite", "token")
 
 
 def calendar_url_pattern():
     """The "add to calendar" redirect's path with ``{token}`` and ``{service}``, or None."""
-    try:
-        path = reverse("wagtail_pmc_booking:manage_calendar", args=["TOKEN", "SERVICE"])
-    except NoReverseMatch:
-        return None
-    return path.replace("TOKEN", "{token}").replace("SERVICE", "{service}")
+    return _path_pattern("manage_calendar", "token", "service")
 
 
 def widget_language(request=None, page=None, booking=None):

@@ -5,30 +5,16 @@ from datetime import timedelta
 import pytest
 
 from tests.booking.conftest import NOW, ist
+from tests.factories import SAMPLE_QUESTIONS
 from wagtail_pmc_booking import booking as booking_service
 from wagtail_pmc_booking import links
 from wagtail_pmc_booking.exceptions import InvalidBookingRequest
 from wagtail_pmc_booking.models import Booking
 
-QUESTIONS = [
-    ("short_text", {"key": "company", "label": "Company", "required": True, "help_text": ""}),
-    (
-        "select",
-        {
-            "key": "team_size",
-            "label": "Team size",
-            "required": False,
-            "help_text": "",
-            "options": ["1-10", "11-50"],
-        },
-    ),
-    ("checkbox", {"key": "consent", "label": "I agree", "required": True, "help_text": ""}),
-]
-
 
 @pytest.fixture
 def asking(product_demo):
-    product_demo.questions = QUESTIONS
+    product_demo.questions = SAMPLE_QUESTIONS
     product_demo.save()
     return product_demo
 
@@ -94,7 +80,7 @@ def test_a_rebooking_keeps_answers_still_asked_tracking_and_language(book_slot, 
         language="fr",
     ).booking
     booking_service.cancel(old, now=NOW)
-    asking.questions = [q for q in QUESTIONS if q[1]["key"] != "team_size"]
+    asking.questions = [q for q in SAMPLE_QUESTIONS if q[1]["key"] != "team_size"]
     asking.save()
 
     made = booking_service.rebook(links.rebook_offer(old, old.start + timedelta(hours=1)), now=NOW)
@@ -107,7 +93,7 @@ def test_a_rebooking_keeps_answers_still_asked_tracking_and_language(book_slot, 
 def test_a_rebooking_is_not_refused_for_a_required_question_added_since(book_slot, product_demo):
     old = book_slot(ist(13, 10)).booking
     booking_service.cancel(old, now=NOW)
-    product_demo.questions = QUESTIONS
+    product_demo.questions = SAMPLE_QUESTIONS
     product_demo.save()
 
     made = booking_service.rebook(links.rebook_offer(old, old.start + timedelta(hours=1)), now=NOW)

@@ -12,6 +12,7 @@ from huey.registry import Message
 from icalendar import Calendar
 
 from tests.booking.conftest import ATTENDEE, NOW, ist
+from tests.factories import SAMPLE_QUESTIONS
 from wagtail_pmc_booking import booking as booking_service
 from wagtail_pmc_booking import calendar_links, links, questions, signals
 from wagtail_pmc_booking.models import Booking, ZoomMeeting
@@ -446,20 +447,6 @@ def test_a_sender_with_a_display_name_is_kept(settings, committed, product_demo)
 
 # Each party's language, the host's view of the answers, add-to-calendar links ----------
 
-QUESTIONS = [
-    ("short_text", {"key": "company", "label": "Company", "required": True, "help_text": ""}),
-    (
-        "select",
-        {
-            "key": "team_size",
-            "label": "Team size",
-            "required": False,
-            "help_text": "",
-            "options": ["1-10", "11-50"],
-        },
-    ),
-    ("checkbox", {"key": "consent", "label": "I agree", "required": True, "help_text": ""}),
-]
 ANSWERS = {"company": "Acme GmbH", "team_size": "11-50", "consent": True}
 
 
@@ -475,7 +462,7 @@ def translated(language, message):
 @pytest.fixture
 def asking(product_demo, seed_host):
     """The demo asks three questions; its host reads French."""
-    product_demo.questions = QUESTIONS
+    product_demo.questions = SAMPLE_QUESTIONS
     product_demo.save()
     seed_host.language = "fr"
     seed_host.save()
