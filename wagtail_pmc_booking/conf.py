@@ -81,6 +81,17 @@ DEFAULTS = {
     # Without PostgreSQL, one booking's sync is locked in Django's cache for at most this
     # long (seconds); the cache must be shared by web and worker processes.
     "ZOOM_LOCK_SECONDS": 600,
+    # Outbound webhooks: one POST may take this long (seconds); a failing delivery is
+    # retried with exponential backoff (base, capped, jittered) for this many hours, and
+    # an endpoint failing for this many days straight is disabled.
+    "WEBHOOK_TIMEOUT_SECONDS": 5.0,
+    "WEBHOOK_RETRY_BASE_SECONDS": 60,
+    "WEBHOOK_RETRY_MAX_SECONDS": 6 * 3600,
+    "WEBHOOK_RETRY_HOURS": 24,
+    "WEBHOOK_DISABLE_AFTER_DAYS": 3,
+    # Zoom attendance: with no ``meeting.ended`` from Zoom, decide this long after the
+    # booking's scheduled end.
+    "ATTENDANCE_GRACE_MINUTES": 30,
 }
 
 

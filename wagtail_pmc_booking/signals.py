@@ -16,3 +16,9 @@ booking_changed = Signal()
 # Sent when a booking's Zoom meeting was made after the booking's own email went out, so
 # the attendee can be sent the link. Keyword argument: ``booking_pk``; sender ``Booking``.
 meeting_ready = Signal()
+
+# Sent inside the transaction that appends a line to a booking's audit trail, right
+# after the ``BookingEvent`` row is written, so a receiver's own rows (the webhook
+# outbox) commit or roll back with it. Keyword argument: ``event`` (``BookingEvent``);
+# sender ``BookingEvent``. Receivers may only write rows: no network, no email.
+booking_event_recorded = Signal()

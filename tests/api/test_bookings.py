@@ -52,6 +52,7 @@ def test_the_booking_object_has_exactly_the_contract_keys(booked):
         "meeting",
         "answers",
         "tracking",
+        "attendance",
         "rescheduleUrl",
         "cancelUrl",
         "manageToken",

@@ -169,9 +169,9 @@ def list_bookings(request: ApiRequest, query: Query[BookingListQuery]) -> Bookin
     """Ordered by start (then id). ``from``/``to`` take a date (UTC day, inclusive) or an
     instant (``to`` exclusive). Follow ``next`` as ``cursor`` until it is null. Test keys
     list sandbox bookings only, live keys live ones only."""
-    bookings = Booking.objects.select_related("meeting_type", "host", "meeting").filter(
-        is_sandbox=request.auth.sandbox
-    )
+    bookings = Booking.objects.select_related(
+        "meeting_type", "host", "meeting", "attendance"
+    ).filter(is_sandbox=request.auth.sandbox)
     if query.status:
         bookings = bookings.filter(status=query.status)
     if query.host:

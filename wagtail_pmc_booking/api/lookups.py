@@ -39,7 +39,7 @@ def booking_by_id(booking_id: str, *, sandbox: bool | None = None) -> Booking:
     """``sandbox`` (a key's view) hides the other kind of booking as if it did not exist."""
     if not PUBLIC_ID_RE.fullmatch(booking_id):
         raise NotFound(_("There is no such booking."))
-    bookings = Booking.objects.select_related("meeting_type", "host", "meeting")
+    bookings = Booking.objects.select_related("meeting_type", "host", "meeting", "attendance")
     if sandbox is not None:
         bookings = bookings.filter(is_sandbox=sandbox)
     found: Booking | None = bookings.filter(public_id=booking_id).first()

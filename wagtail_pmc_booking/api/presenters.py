@@ -4,7 +4,8 @@ from datetime import datetime, tzinfo
 from typing import Literal
 
 from .. import languages
-from ..models import Booking, ZoomMeeting
+from ..models import Attendance, Booking, ZoomMeeting
+from ..models.attendance import AttendanceStatus
 from ..models.bookings import BookingStatus
 from ..models.meetings import MeetingState
 from ..offers import RebookOffer
@@ -13,6 +14,7 @@ from . import schemas
 
 MeetingStatus = Literal["created", "pending", "skipped", "deleted"]
 BookingStatusName = Literal["confirmed", "cancelled"]
+AttendanceName = Literal["attended", "no_show", "unknown"]
 
 BOOKING_STATUS: dict[str, BookingStatusName] = {
     BookingStatus.CONFIRMED: "confirmed",
@@ -35,6 +37,21 @@ def meeting_record(booking: Booking) -> ZoomMeeting | None:
         return booking.meeting
     except ZoomMeeting.DoesNotExist:
         return None
+
+
+ATTENDANCE: dict[str, AttendanceName] = {
+    AttendanceStatus.ATTENDED: "attended",
+    AttendanceStatus.NO_SHOW: "no_show",
+    AttendanceStatus.UNKNOWN: "unknown",
+}
+
+
+def attendance_of(booking: Booking) -> AttendanceName:
+    """``unknown`` until Zoom's events (or a person) decide; select_related "attendance"."""
+    try:
+        return ATTENDANCE.get(booking.attendance.status, "unknown")
+    except Attendance.DoesNotExist:
+        return "unknown"
 
 
 def meeting_out(booking: Booking) -> schemas.MeetingOut:
@@ -76,6 +93,7 @@ def booking_out(booking: Booking, urls: dict[str, str]) -> schemas.BookingOut:
         meeting=meeting_out(booking),
         answers=dict(booking.answers or {}),
         tracking=dict(booking.tracking or {}),
+        attendance=attendance_of(booking),
         reschedule_url=urls["reschedule"],
         cancel_url=urls["cancel"],
     )

@@ -438,6 +438,10 @@ class BookingOut(CamelSchema):
     meeting: MeetingOut
     answers: AnswersOut
     tracking: TrackingOut
+    attendance: Literal["attended", "no_show", "unknown"] = Field(
+        description="Decided after the meeting from Zoom's participant events; "
+        "a host or admin may set it."
+    )
     reschedule_url: str
     cancel_url: str
 

@@ -1,4 +1,5 @@
 from .api_keys import ApiKey, IdempotencyKey
+from .attendance import Attendance, Participant
 from .bookings import Booking, BookingEvent
 from .calendars import BusyTime, CalendarEvent, HostCalendar
 from .hosts import AvailabilityWindow, Host
@@ -8,9 +9,11 @@ from .out_of_office import OutOfOffice
 from .pages import BookingPage, BookingPageMixin
 from .reminders import Reminder
 from .settings import ZoomDefaults
+from .webhooks import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "ApiKey",
+    "Attendance",
     "AvailabilityWindow",
     "Booking",
     "BookingEvent",
@@ -23,7 +26,10 @@ __all__ = [
     "IdempotencyKey",
     "MeetingType",
     "OutOfOffice",
+    "Participant",
     "Reminder",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "ZoomDefaults",
     "ZoomMeeting",
 ]

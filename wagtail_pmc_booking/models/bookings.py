@@ -145,6 +145,9 @@ class EventKind(models.TextChoices):
     CALENDAR_WRITE_FAILED = "calendar_write_failed", _("Host calendar write failed")
     REMINDER_SENT = "reminder_sent", _("Reminder sent")
     REMINDER_DROPPED = "reminder_dropped", _("Reminder dropped")
+    ATTENDED = "attended", _("Attended")
+    NO_SHOW = "no_show", _("No-show")
+    WEBHOOK_FAILED = "webhook_failed", _("Webhook delivery failed")
 
 
 class BookingEvent(models.Model):
