@@ -12,6 +12,7 @@ from .admin_menu import BookingsGroup
 from .booking_admin import wagtail_hooks as booking_admin_hooks  # noqa: F401
 from .calendars import wagtail_hooks as calendars_hooks  # noqa: F401
 from .hosts_admin import wagtail_hooks as hosts_admin_hooks  # noqa: F401
+from .webhooks import wagtail_hooks as webhooks_hooks  # noqa: F401
 from .zoom import wagtail_hooks as zoom_hooks  # noqa: F401
 
 register_snippet(BookingsGroup)

@@ -35,6 +35,8 @@ def test_bookings_menu_groups_bookings_types_hosts_out_of_office_and_api_keys(ad
         "Hosts",
         "Out of office",
         "API keys",
+        "Webhooks",
+        "Webhook deliveries",
     ]
 
 
