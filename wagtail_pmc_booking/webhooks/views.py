@@ -18,6 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
+from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -83,6 +84,11 @@ def events_label(endpoint: WebhookEndpoint) -> str:
 def meeting_types_label(endpoint: WebhookEndpoint) -> str:
     names = [meeting_type.name for meeting_type in endpoint.meeting_types.all()]
     return ", ".join(names) if names else gettext("All meeting types")
+
+
+def short_error(delivery: WebhookDelivery) -> str:
+    """The listing's cut of the last error; the delivery's page has all of it."""
+    return Truncator(delivery.last_error).chars(80)
 
 
 def booking_admin_url(delivery: WebhookDelivery) -> str:

@@ -1,0 +1,95 @@
+"""A site admin adds a webhook endpoint, copies its secret (shown once) and reads the
+deliveries listing and one delivery's payload."""
+
+import json
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from tests import factories
+from wagtail_pmc_booking.models import WebhookDelivery, WebhookEndpoint
+
+from .axe import assert_accessible
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def admin_user(django_user_model):
+    return django_user_model.objects.create_superuser("admin", "admin@example.com", PASSWORD)
+
+
+def log_in(page, live_server, user):
+    page.goto(f"{live_server.url}/admin/login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name=user.username)).to_be_visible()
+
+
+def test_admin_adds_an_endpoint_sees_the_secret_once_and_reads_deliveries(
+    page, live_server, home, admin_user, product_demo, seed_host, shot
+):
+    booking = factories.make_booking_row(
+        product_demo, seed_host, datetime.now(UTC) + timedelta(days=2)
+    )
+    log_in(page, live_server, admin_user)
+
+    page.goto(f"{live_server.url}/admin/pmc-webhooks/new/")
+    page.get_by_label("URL").fill("https://crm.example.com/pmc-hooks")
+    page.get_by_label("Description").fill("CRM")
+    page.get_by_label("Booking created").check()
+    page.get_by_label("Booking cancelled").check()
+    page.get_by_label("Product Demo").check()
+    shot(page, "form")
+    page.get_by_role("button", name="Create").click()
+
+    secret_box = page.get_by_label(re.compile("Signing secret of"))
+    expect(secret_box).to_be_visible()
+    endpoint = WebhookEndpoint.objects.get()
+    assert secret_box.input_value() == endpoint.secret
+    assert endpoint.events == ["booking.created", "booking.cancelled"]
+    expect(page.get_by_role("link", name=re.compile("webhooks guide"))).to_be_visible()
+    shot(page, "secret-once")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="I have copied the secret").click()
+    expect(page.get_by_role("link", name="https://crm.example.com/pmc-hooks")).to_be_visible()
+    assert endpoint.secret not in page.content()
+    expect(page.get_by_text(endpoint.secret_hint)).to_be_visible()
+    shot(page, "endpoints")
+
+    body = {
+        "id": "evt_" + "a" * 26,
+        "type": "booking.created",
+        "data": {"booking": {"id": booking.public_id}},
+    }
+    WebhookDelivery.objects.create(
+        endpoint=endpoint,
+        booking=booking,
+        event_id="evt_" + "a" * 26,
+        event_type="booking.created",
+        payload=json.dumps(body, separators=(",", ":")),
+        status="failed",
+        attempts=12,
+        last_status_code=500,
+        last_error="HTTP 500",
+        give_up_at=datetime.now(UTC),
+    )
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(f"{live_server.url}/admin/pmc-webhook-deliveries/")
+    row = page.get_by_role("row", name=re.compile("evt_a{26}"))
+    expect(row).to_contain_text("Failed")
+    expect(row.get_by_role("link", name=booking.public_id)).to_be_visible()
+    expect(row.get_by_role("button", name=re.compile("Redeliver"))).to_be_visible()
+    shot(page, "deliveries")
+    assert_accessible(page)
+
+    row.get_by_role("link", name="booking.created").click()
+    expect(page.get_by_text('"type": "booking.created"')).to_be_visible()
+    shot(page, "delivery")
+    assert_accessible(page)
