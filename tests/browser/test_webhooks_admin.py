@@ -93,3 +93,32 @@ def test_admin_adds_an_endpoint_sees_the_secret_once_and_reads_deliveries(
     expect(page.get_by_text('"type": "booking.created"')).to_be_visible()
     shot(page, "delivery")
     assert_accessible(page)
+
+
+def test_a_disabled_endpoint_warns_on_the_dashboard_and_its_edit_page(
+    page, live_server, home, admin_user, shot
+):
+    endpoint = WebhookEndpoint.objects.create(
+        url="https://crm.example.com/pmc-hooks",
+        description="CRM",
+        is_active=False,
+        failing_since=datetime(2026, 2, 27, 9, 0, tzinfo=UTC),
+        disabled_at=datetime(2026, 3, 2, 9, 0, tzinfo=UTC),
+        disabled_reason="HTTP 503",
+    )
+    log_in(page, live_server, admin_user)
+
+    panel = page.locator("#pmc-webhooks-disabled-section")
+    expect(panel).to_contain_text("after failing for 3 days: HTTP 503")
+    shot(page, "dashboard")
+    panel.get_by_role("link", name="Edit the endpoint").click()
+
+    expect(page.get_by_role("alert")).to_contain_text("Disabled on")
+    expect(page.locator("#pmc-webhook-secret-hint")).to_contain_text(endpoint.secret_hint)
+    shot(page, "edit")
+    assert_accessible(page)
+    page.get_by_label("Active").check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("'CRM' updated")).to_be_visible()
+    endpoint.refresh_from_db()
+    assert endpoint.is_active and endpoint.disabled_at is None

@@ -246,6 +246,7 @@ def disabled(endpoint):
     return WebhookEndpoint.objects.get(pk=endpoint.pk)
 
 
+PANEL = 'id="pmc-webhooks-disabled-section"'
 NOTICE = re.compile(
     r"Disabled on March 2, 2026, 9(:00)? a\.m\. after failing for 3 days: "
     r"HTTP 503 from https://crm\.example\.com/hooks"
@@ -264,6 +265,7 @@ def test_the_dashboard_warns_site_admins_while_an_endpoint_is_disabled(
     home = reverse("wagtailadmin_home")
     html = admin_client.get(home).content.decode()
     assert NOTICE.search(html)
+    assert PANEL in html
     assert endpoints_url("edit", disabled.pk) in html
 
     assert not NOTICE.search(manager_client.get(home).content.decode())
