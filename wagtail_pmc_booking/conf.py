@@ -89,6 +89,9 @@ DEFAULTS = {
     "WEBHOOK_RETRY_MAX_SECONDS": 6 * 3600,
     "WEBHOOK_RETRY_HOURS": 24,
     "WEBHOOK_DISABLE_AFTER_DAYS": 3,
+    # A sender's claim on a delivery older than this (seconds) is taken again: the
+    # sender died mid-delivery. Longer than WEBHOOK_TIMEOUT_SECONDS.
+    "WEBHOOK_CLAIM_LEASE_SECONDS": 60,
     # Zoom attendance: with no ``meeting.ended`` from Zoom, decide this long after the
     # booking's scheduled end.
     "ATTENDANCE_GRACE_MINUTES": 30,

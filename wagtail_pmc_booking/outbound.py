@@ -1,4 +1,4 @@
-"""HTTP to addresses users typed (calendar URLs, later webhooks), with an SSRF guard.
+"""HTTP to addresses users typed (calendar URLs, webhook endpoints), with an SSRF guard.
 
 Plain ``requests``, not the ``caldav`` library: the guard must see every connection and
 every redirect, and the size and time limits must hold on the stream itself, for ICS
@@ -108,11 +108,13 @@ def request(
     timeout: float | None = None,
     max_bytes: int | None = None,
     allowed_statuses: Collection[int] | None = None,
+    follow_redirects: bool = True,
 ) -> Response:
     """One request, redirects followed by hand (each hop re-checked), body size and time bound.
 
     ``auth`` is only sent to the first URL's origin. A status outside
     ``allowed_statuses`` (when given) raises ``FetchError`` naming the status line.
+    With ``follow_redirects=False`` (webhooks) a 3xx is the answer, like any other.
     """
     seconds = float(booking_settings.CALENDAR_TIMEOUT_SECONDS if timeout is None else timeout)
     limit = int(booking_settings.CALENDAR_MAX_BYTES if max_bytes is None else max_bytes)
@@ -143,7 +145,11 @@ def request(
             except requests.RequestException as exc:
                 raise FetchError(f"Could not connect to {host}") from exc
             with answer:
-                if answer.status_code in _REDIRECTS and "location" in answer.headers:
+                if (
+                    follow_redirects
+                    and answer.status_code in _REDIRECTS
+                    and "location" in answer.headers
+                ):
                     current = urljoin(current, answer.headers["location"])
                     if answer.status_code == 303:
                         method, data = "GET", None

@@ -7,4 +7,5 @@ from .api.tasks import *  # noqa: F401, F403
 from .calendars.tasks import *  # noqa: F401, F403
 from .notifications.tasks import *  # noqa: F401, F403
 from .reminders.tasks import *  # noqa: F401, F403
+from .webhooks.tasks import *  # noqa: F401, F403
 from .zoom.tasks import *  # noqa: F401, F403

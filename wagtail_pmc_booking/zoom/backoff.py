@@ -7,22 +7,17 @@ settings change (or a call succeeds) instead of spending each meeting's attempts
 import hashlib
 import random
 from datetime import datetime
-from typing import Protocol
 
 from django.core.cache import cache
 
+from .. import retry
 from ..conf import booking_settings
 from ..models import ZoomMeeting
+from ..retry import Jitter
 
 # No retry comes sooner than this, whatever the settings say: a worker never spins.
 MIN_RETRY_SECONDS = 1.0
 _CACHE_PREFIX = "wagtail_pmc_booking:zoom"
-
-
-class Jitter(Protocol):
-    """What ``backoff`` needs of ``random`` (a test's stand-in gives the top of the range)."""
-
-    def uniform(self, a: float, b: float, /) -> float: ...
 
 
 def backoff(attempts: int, retry_after: float | None = None, *, rng: Jitter = random) -> float:
@@ -31,10 +26,12 @@ def backoff(attempts: int, retry_after: float | None = None, *, rng: Jitter = ra
     ``retry_after`` (Zoom's ``Retry-After``) is a floor, even above the cap: the daily
     limit resets at midnight UTC however long that is.
     """
-    base = float(booking_settings.ZOOM_RETRY_BASE_SECONDS)
-    cap = float(booking_settings.ZOOM_RETRY_MAX_SECONDS)
-    ceiling = min(cap, base * 2.0 ** min(max(attempts, 1) - 1, 30))
-    delay = ceiling / 2 + rng.uniform(0, ceiling / 2)
+    delay = retry.delay(
+        attempts,
+        base=booking_settings.ZOOM_RETRY_BASE_SECONDS,
+        cap=booking_settings.ZOOM_RETRY_MAX_SECONDS,
+        rng=rng,
+    )
     if retry_after is not None:
         delay = max(delay, float(retry_after))
     return max(MIN_RETRY_SECONDS, delay)
