@@ -73,20 +73,22 @@ def write(event: BookingEvent) -> list[int]:
         sequence=booking.row.sequence,
     )
     give_up_at = now + timedelta(hours=float(booking_settings.WEBHOOK_RETRY_HOURS))
-    rows = WebhookDelivery.objects.bulk_create(
-        WebhookDelivery(
-            endpoint=endpoint,
-            event_id=event_id,
-            event_type=event_type,
-            booking_id=booking.row.pk,
-            sequence=booking.row.sequence,
-            payload=body,
-            status=DeliveryStatus.PENDING,
-            next_attempt_at=now,
-            give_up_at=give_up_at,
+    # Only the writes get a savepoint: a change no endpoint wants costs one query.
+    with transaction.atomic():
+        rows = WebhookDelivery.objects.bulk_create(
+            WebhookDelivery(
+                endpoint=endpoint,
+                event_id=event_id,
+                event_type=event_type,
+                booking_id=booking.row.pk,
+                sequence=booking.row.sequence,
+                payload=body,
+                status=DeliveryStatus.PENDING,
+                next_attempt_at=now,
+                give_up_at=give_up_at,
+            )
+            for endpoint in wanted
         )
-        for endpoint in wanted
-    )
     return [row.pk for row in rows if row.pk is not None]
 
 
@@ -97,10 +99,9 @@ def enqueue(delivery_ids: Sequence[int]) -> None:
 
 
 def on_event_recorded(event: BookingEvent) -> None:
-    """Write the deliveries in a savepoint; send them once the change commits."""
+    """Write the deliveries (in a savepoint); send them once the change commits."""
     try:
-        with transaction.atomic():
-            delivery_ids = write(event)
+        delivery_ids = write(event)
     except Exception:
         logger.exception(
             "Could not write the webhook deliveries of booking event %s (%s)", event.pk, event.kind
