@@ -413,3 +413,28 @@ def test_redeliver_refuses_a_switched_off_endpoint(admin_client, endpoint):
     admin_client.post(deliveries_url("redeliver", delivery.pk))
 
     assert WebhookDelivery.objects.get().status == "failed"
+
+
+@pytest.mark.parametrize("status", ["failed", "delivered"])
+def test_redeliver_sends_the_same_event_again_to_a_real_receiver(
+    admin_client, receiver, booking, status, django_capture_on_commit_callbacks
+):
+    endpoint = WebhookEndpoint.objects.create(url=receiver.url, description="Loopback")
+    receiver.secret = endpoint.secret
+    delivery = make_delivery(
+        endpoint, booking, status=status, attempts=7, last_status_code=500, last_error="HTTP 500"
+    )
+    stored, event_id = delivery.payload, delivery.event_id
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(deliveries_url("redeliver", delivery.pk))
+
+    assert response.status_code == 302
+    [received] = receiver.requests
+    assert received.body == stored.encode()
+    assert received.delivery_id == event_id
+    assert received.headers["X-PMC-Event"] == "booking.created"
+    assert received.verified
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.event_id, delivery.attempts) == ("delivered", event_id, 8)
+    assert 200 <= delivery.last_status_code < 300

@@ -32,6 +32,7 @@ from wagtail.admin.widgets.button import Button
 from ..conf import booking_settings
 from ..models import WebhookDelivery, WebhookEndpoint
 from ..models.webhooks import ROLLED_SECRET_HOURS, DeliveryStatus
+from .tasks import deliver_webhook
 
 DOCS_URL = "https://github.com/pmc/wagtail-pmc-booking/blob/main/docs/webhooks.md"
 """How a receiver verifies ``X-PMC-Signature``; linked from the page showing a secret."""
@@ -304,6 +305,8 @@ class RedeliverView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateV
             return redirect(inspect_url)
         with transaction.atomic():
             delivery.redeliver(timezone.now(), booking_settings.WEBHOOK_RETRY_HOURS)
+            pk = delivery.pk
+            transaction.on_commit(lambda: deliver_webhook(pk), robust=True)
         messages.success(
             request,
             gettext("%(event)s is being sent again to %(endpoint)s.")
