@@ -123,6 +123,7 @@ COMPONENTS = {
     "SlotOut",
     "SlotsOut",
     "SlotsQuery",
+    "WebhookEvent",
     "ZoomMeetingIn",
     "ZoomMeetingOut",
     "ZoomQueuedOut",

@@ -7,12 +7,13 @@ and the OpenAPI document.
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.urls import URLPattern, URLResolver, re_path
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Router
 
-from . import bookings, errors, integrations, slots
+from . import bookings, errors, integrations, slots, webhook_docs
 from .guards import JsonObjectParser, limit_body_size
 
 ROUTERS: list[tuple[str, Router]] = [
@@ -30,8 +31,15 @@ API key is needed. Every non-2xx answer is
 """
 
 
+class BookingAPI(NinjaAPI):
+    """The API whose OpenAPI document also describes the outbound webhooks."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        return webhook_docs.add_webhooks(super().get_openapi_schema(**kwargs))
+
+
 def build_api() -> NinjaAPI:
-    api = NinjaAPI(
+    api = BookingAPI(
         title="PMC Booking API",
         version="1",
         description=DESCRIPTION,
