@@ -1,6 +1,9 @@
 """Rate limits: per client IP on public endpoints, per key with a key; 429 with Retry-After."""
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.test import override_settings
 
 from tests.api.helpers import assert_error, get, headers
@@ -10,6 +13,13 @@ pytestmark = pytest.mark.django_db
 
 LIST = "/v1/bookings"
 TWO_PER_MINUTE = {"API_RATE_LIMIT_PUBLIC": "2/minute", "API_RATE_LIMIT_KEY": "2/minute"}
+
+
+@pytest.fixture(autouse=True)
+def _mid_window():
+    """Windows are fixed minutes: a test that straddled a boundary would start a new budget."""
+    with time_machine.travel(dt.datetime(2026, 4, 1, 12, 0, 20, tzinfo=dt.UTC), tick=False):
+        yield
 
 
 def slots(client, key=None, **meta):
