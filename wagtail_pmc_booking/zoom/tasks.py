@@ -16,10 +16,17 @@ from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task, on_startup
 
 from ..conf import booking_settings
+from .attendance import decide_overdue
 from .reconcile import sync_meeting
 from .sweep import sweep
 
-__all__ = ["schedule_retry", "schedule_sync", "sweep_zoom_meetings", "sync_booking_meeting"]
+__all__ = [
+    "decide_attendance",
+    "schedule_retry",
+    "schedule_sync",
+    "sweep_zoom_meetings",
+    "sync_booking_meeting",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +69,12 @@ def schedule_retry(booking_pk: int, when: datetime) -> None:
 def sweep_zoom_meetings() -> dict[str, int]:
     """Reconcile every booking whose meeting differs from what it wants (logged by sweep)."""
     return sweep().counts
+
+
+@db_periodic_task(crontab(minute="*/5"))  # type: ignore[untyped-decorator]
+def decide_attendance() -> dict[str, int]:
+    """Attendance verdicts for meetings Zoom never said had ended (counts per verdict)."""
+    return decide_overdue()
 
 
 _started = threading.Event()

@@ -3,9 +3,10 @@
 Zoom signs ``v0:{x-zm-request-timestamp}:{raw body}`` with the app's webhook secret
 (HMAC-SHA256) and sends ``v0=<hex>`` as ``x-zm-signature``. Only a request with a valid
 signature made within the last five minutes has any effect. Of the events, only
-``endpoint.url_validation`` (Zoom checking the URL) and ``meeting.deleted`` /
-``meeting.updated`` for one of our meetings matter; the meeting is marked for the sweep,
-which does the Zoom calls, so the answer goes back to Zoom within its 3 seconds.
+``endpoint.url_validation`` (Zoom checking the URL), ``meeting.deleted`` /
+``meeting.updated`` for one of our meetings (marked for the sweep, which does the Zoom
+calls, so the answer goes back to Zoom within its 3 seconds) and the attendance events
+(``attendance``: started, ended, participant joined and left) matter.
 """
 
 import hashlib
@@ -27,7 +28,7 @@ from ..conf import booking_settings
 from ..models import ZoomMeeting
 from ..models.bookings import BookingStatus, EventKind
 from ..models.meetings import MeetingState
-from . import wire
+from . import attendance, wire
 from .desired import Want, desired_state, meeting_request
 
 logger = logging.getLogger(__name__)
@@ -135,6 +136,13 @@ def receive(body: bytes, headers: Mapping[str, str], *, now: float | None = None
                 meeting_deleted(meeting_id)
             else:
                 meeting_updated(meeting_id, meeting)
+    if name in attendance.EVENTS and isinstance(meeting, dict):
+        meeting_id = _meeting_id(meeting.get("id"))
+        if meeting_id is not None:
+            try:
+                attendance.receive(name, meeting_id, meeting, event_ts=event.get("event_ts"))
+            except attendance.AttendanceEventInvalid as exc:
+                raise WebhookInvalid(str(exc)) from None
     return {"status": "ok"}
 
 
