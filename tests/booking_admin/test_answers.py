@@ -100,7 +100,7 @@ def test_export_has_a_column_per_question_key_of_the_exported_types(
 ):
     book(local(4, 10), meeting_type=interview, answers={"portfolio": "https://x.example"})
     headings, *rows = export(admin_client)
-    created = headings.index("Created (UTC)")
+    created = headings.index("Attendance")
     # Interview comes before Product Demo (by name); "company" is asked by both: one column.
     assert headings[created + 1 : created + 6] == [
         "Portfolio",

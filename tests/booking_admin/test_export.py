@@ -5,6 +5,7 @@ import io
 
 from tests.booking_admin.conftest import add_meeting, index_url, local
 from wagtail_pmc_booking import booking as booking_service
+from wagtail_pmc_booking.models import Attendance
 
 HEADINGS = [
     "Booking id",
@@ -20,6 +21,7 @@ HEADINGS = [
     "Attendee language",
     "Zoom state",
     "Created (UTC)",
+    "Attendance",
     "Other answers",
     "utm_source",
     "utm_medium",
@@ -62,6 +64,17 @@ def test_csv_export_leaves_zoom_state_empty_without_a_meeting(admin_client, book
     [_headings, row] = export(admin_client)
 
     assert row[HEADINGS.index("Zoom state")] == ""
+
+
+def test_csv_export_writes_attendance_as_the_api_names_it(admin_client, book):
+    unknown, no_show = book(local(2, 10)), book(local(3, 10))
+    Attendance.objects.create(booking=no_show, status="no_show")
+
+    rows = {row[0]: row for row in export(admin_client)[1:]}
+
+    column = HEADINGS.index("Attendance")
+    assert rows[unknown.public_id][column] == "unknown"
+    assert rows[no_show.public_id][column] == "no_show"
 
 
 def test_csv_export_contains_only_the_filtered_bookings(admin_client, book):

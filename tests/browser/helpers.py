@@ -108,3 +108,15 @@ def emailed_link(outbox, email, kind):
             if match:
                 return match.group(0), match.group(1)
     raise AssertionError(f"no {kind} link emailed to {email}")
+
+
+PASSWORD = "correct horse battery staple"
+
+
+def log_in(page, live_server, user, password=PASSWORD):
+    """Sign in to the Wagtail admin through its login form, as a person would."""
+    page.goto(f"{live_server.url}/admin/login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name=user.username)).to_be_visible()

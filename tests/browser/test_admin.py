@@ -9,24 +9,14 @@ from playwright.sync_api import expect
 from tests import factories
 from wagtail_pmc_booking.models import Host
 
-from .helpers import day_button, next_monday, open_day, show_month, times_shown
+from .helpers import PASSWORD, day_button, log_in, next_monday, open_day, show_month, times_shown
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
 def admin_user(django_user_model):
     return django_user_model.objects.create_superuser("admin", "admin@example.com", PASSWORD)
-
-
-def log_in(page, live_server, user):
-    page.goto(f"{live_server.url}/admin/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name=user.username)).to_be_visible()
 
 
 def add_window(page, index, start, end):

@@ -12,23 +12,14 @@ from tests import factories
 from wagtail_pmc_booking.models import WebhookDelivery, WebhookEndpoint
 
 from .axe import assert_accessible
+from .helpers import PASSWORD, log_in
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
 def admin_user(django_user_model):
     return django_user_model.objects.create_superuser("admin", "admin@example.com", PASSWORD)
-
-
-def log_in(page, live_server, user):
-    page.goto(f"{live_server.url}/admin/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name=user.username)).to_be_visible()
 
 
 def test_admin_adds_an_endpoint_sees_the_secret_once_and_reads_deliveries(

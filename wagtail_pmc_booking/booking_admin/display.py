@@ -9,7 +9,8 @@ from datetime import UTC
 from django.utils.translation import gettext
 
 from .. import languages
-from ..models import ZoomMeeting
+from ..models import Attendance, ZoomMeeting
+from ..models.attendance import AttendanceStatus
 from ..questions import answer_text
 
 NO_VALUE = "—"
@@ -33,6 +34,24 @@ def zoom_state_label(booking):
 def zoom_state_code(booking):
     meeting = meeting_of(booking)
     return meeting.state if meeting else ""
+
+
+def attendance_of(booking):
+    """The booking's attendance row, or None (made by Zoom's first event about it)."""
+    try:
+        return booking.attendance
+    except Attendance.DoesNotExist:
+        return None
+
+
+def attendance_code(booking):
+    """``attended``, ``no_show`` or ``unknown``: the API's value, for the export."""
+    row = attendance_of(booking)
+    return row.status if row else AttendanceStatus.UNKNOWN.value
+
+
+def attendance_label(booking):
+    return AttendanceStatus(attendance_code(booking)).label
 
 
 def minutes_label(minutes):

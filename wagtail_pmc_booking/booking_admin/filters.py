@@ -8,9 +8,16 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 
 from ..hosts_admin.permissions import owned_host_ids
 from ..models import Booking, Host, MeetingType
+from ..models.attendance import AttendanceStatus
 from ..models.bookings import BookingStatus
 from ..models.meetings import MeetingState
 from .permissions import sees_every_booking
+
+ATTENDANCE_CHOICES = [
+    (AttendanceStatus.NO_SHOW, _("No-shows")),
+    (AttendanceStatus.ATTENDED, _("Attended")),
+    (AttendanceStatus.UNKNOWN, _("Not decided")),
+]
 
 NO_MEETING = "none"
 """``zoom_state`` value for bookings without a Zoom meeting record."""
@@ -56,10 +63,17 @@ class BookingFilterSet(WagtailFilterSet):
         method="filter_zoom_state",
         widget=forms.CheckboxSelectMultiple,
     )
+    attendance = django_filters.ChoiceFilter(
+        label=_("Attendance"),
+        choices=ATTENDANCE_CHOICES,
+        empty_label=_("All"),
+        method="filter_attendance",
+        widget=forms.RadioSelect,
+    )
 
     class Meta:
         model = Booking
-        fields = ["status", "host", "meeting_type", "start", "zoom_state"]
+        fields = ["status", "host", "meeting_type", "start", "zoom_state", "attendance"]
 
     def filter_host(self, queryset, name, value):
         co_hosted = Booking.co_hosts.through.objects.filter(host=value).values("booking_id")
@@ -70,3 +84,8 @@ class BookingFilterSet(WagtailFilterSet):
         if NO_MEETING in value:
             condition |= Q(meeting__isnull=True)
         return queryset.filter(condition)
+
+    def filter_attendance(self, queryset, name, value):
+        if value == AttendanceStatus.UNKNOWN:
+            return queryset.filter(Q(attendance__isnull=True) | Q(attendance__status=value))
+        return queryset.filter(attendance__status=value)

@@ -2,7 +2,8 @@
 
 Rows are always narrowed by the booking permission policy first, so a host's owner
 never lists, opens or cancels another host's booking. Cancelling goes through
-``booking.cancel``, which writes the audit trail and sends the emails after commit.
+``booking.cancel``, which writes the audit trail and sends the emails after commit;
+setting attendance goes through ``zoom.attendance``, which writes its audit line.
 """
 
 from datetime import datetime
@@ -17,7 +18,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import FormView
+from django.views.generic import FormView, View
 from wagtail.admin import messages
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.views import generic
@@ -28,8 +29,10 @@ from wagtail.admin.widgets.button import HeaderButton
 from .. import booking as booking_service
 from .. import questions
 from ..exceptions import BookingCancelled, BookingError, add_to_form
-from ..models import Booking, MeetingType
+from ..models import Attendance, Booking, MeetingType
+from ..models.attendance import AttendanceStatus
 from ..questions import TRACKING_KEYS
+from ..zoom import attendance as zoom_attendance
 from ..zoom.permissions import RESYNC, START, meeting_policy
 from . import display
 from .permissions import VISIBLE, visible_bookings
@@ -41,6 +44,7 @@ EXPORT_VALUES = {
     "host": lambda booking: booking.host.name,
     "zoom_state": display.zoom_state_code,
     "language": display.language_label,
+    "attendance": display.attendance_code,
 }
 """Export columns that are not plain attributes of the booking."""
 
@@ -55,7 +59,7 @@ per tracking parameter."""
 TYPED_TEXT = ("attendee_name", "attendee_email", "attendee_timezone", "meeting_type", "host")
 """Export columns people typed; the CSV makes them inert (Wagtail's XLSX already does)."""
 
-ROW_RELATIONS = ("host", "meeting_type", "meeting")
+ROW_RELATIONS = ("host", "meeting_type", "meeting", "attendance")
 """What a listing row shows, joined in: the listing costs the same queries for any size."""
 
 
@@ -162,6 +166,7 @@ class InspectView(generic.InspectView):
 
     page_title = _("Booking")
     cancel_url_name = None
+    attendance_url_name = None
 
     def get_object(self, queryset=None):
         return get_object_or_404(
@@ -224,8 +229,26 @@ class InspectView(generic.InspectView):
             ),
             start_meeting_url=zoom_admin_url("start", booking) if can_start_meeting else "",
             here=self.request.get_full_path(),
+            **self.attendance_context(booking),
         )
         return context
+
+    def attendance_context(self, booking):
+        """What Zoom reported, and the form a host or admin sets the verdict with."""
+        row = display.attendance_of(booking)
+        can_set = attendance_settable(booking) is None and self.user_has_permission_for_instance(
+            "change", booking
+        )
+        initial = row.status if row and row.is_overridden else zoom_attendance.AUTOMATIC
+        return {
+            "attendance": row,
+            "attendance_label": display.attendance_label(booking),
+            "participants": list(row.participants.all()) if row else [],
+            "attendance_url": (
+                reverse(self.attendance_url_name, args=[quote(booking.pk)]) if can_set else ""
+            ),
+            "attendance_form": AttendanceForm(initial={"attendance": initial}) if can_set else None,
+        }
 
 
 class CancelForm(forms.Form):
@@ -315,3 +338,66 @@ class CancelView(PermissionCheckedMixin, generic.WagtailAdminTemplateMixin, Form
             % {"booking": self.object.public_id},
         )
         return redirect(self.inspect_url)
+
+
+def attendance_settable(booking, now=None):
+    """Why a person cannot set ``booking``'s attendance now, or None when they can."""
+    if not booking.is_confirmed:
+        return gettext("A cancelled booking has no attendance.")
+    if booking.start > (now or timezone.now()):
+        return gettext("Attendance can be set once the meeting has started.")
+    return None
+
+
+class AttendanceForm(forms.Form):
+    attendance = forms.ChoiceField(
+        label=_("Attendance"),
+        choices=[
+            (zoom_attendance.AUTOMATIC, _("Automatic (from Zoom's events)")),
+            (AttendanceStatus.ATTENDED, _("Attended")),
+            (AttendanceStatus.NO_SHOW, _("No-show")),
+        ],
+        widget=forms.RadioSelect,
+    )
+
+
+class AttendanceView(PermissionCheckedMixin, View):
+    """The inspect page's attendance form posts here: a person's verdict, or automatic."""
+
+    model = Booking
+    permission_required = "change"
+    http_method_names = ["post"]
+    inspect_url_name = None
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.object = get_object_or_404(
+            Booking.objects.select_related("host", "meeting_type").prefetch_related("co_hosts"),
+            pk=unquote(str(kwargs["pk"])),
+        )
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.user_has_permission_for_instance("change", self.object):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        booking = self.object
+        inspect_url = reverse(self.inspect_url_name, args=[quote(booking.pk)])
+        refused = attendance_settable(booking)
+        form = AttendanceForm(request.POST)
+        if refused is None and not form.is_valid():
+            refused = gettext("Choose attended, no-show or automatic.")
+        if refused is not None:
+            messages.error(request, refused + " " + gettext("Nothing was changed."))
+            return redirect(inspect_url)
+        zoom_attendance.set_by_person(
+            booking, form.cleaned_data["attendance"], actor=request.user.get_username()
+        )
+        status = Attendance.objects.get(booking=booking).get_status_display()
+        messages.success(
+            request,
+            gettext("Attendance of booking %(booking)s: %(status)s.")
+            % {"booking": booking.public_id, "status": status},
+        )
+        return redirect(inspect_url)

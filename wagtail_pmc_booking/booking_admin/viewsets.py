@@ -42,6 +42,7 @@ class BookingViewSet(ModelViewSet):
     index_view_class = views.IndexView
     inspect_view_class = views.InspectView
     cancel_view_class = views.CancelView
+    attendance_view_class = views.AttendanceView
     inspect_template_name = "wagtail_pmc_booking/booking_admin/inspect.html"
     list_per_page = 50
 
@@ -75,6 +76,12 @@ class BookingViewSet(ModelViewSet):
             accessor=display.zoom_state_label,
             sort_key="meeting__state",
         ),
+        Column(
+            "attendance",
+            label=_("Attendance"),
+            accessor=display.attendance_label,
+            sort_key="attendance__status",
+        ),
     ]
     filterset_class = BookingFilterSet
     # Booking is not in a Wagtail search index: search the database directly.
@@ -95,6 +102,7 @@ class BookingViewSet(ModelViewSet):
         "language",
         "zoom_state",
         "created_at",
+        "attendance",
     ]
     export_headings = {
         "public_id": _("Booking id"),
@@ -103,6 +111,7 @@ class BookingViewSet(ModelViewSet):
         "duration_minutes": _("Length (minutes)"),
         "language": _("Attendee language"),
         "zoom_state": _("Zoom state"),
+        "attendance": _("Attendance"),
         "created_at": _("Created (UTC)"),
     }
     export_filename = "bookings"
@@ -122,7 +131,9 @@ class BookingViewSet(ModelViewSet):
 
     def get_inspect_view_kwargs(self, **kwargs):
         return super().get_inspect_view_kwargs(
-            cancel_url_name=self.get_url_name("cancel"), **kwargs
+            cancel_url_name=self.get_url_name("cancel"),
+            attendance_url_name=self.get_url_name("attendance"),
+            **kwargs,
         )
 
     @property
@@ -131,6 +142,12 @@ class BookingViewSet(ModelViewSet):
             self.cancel_view_class,
             inspect_url_name=self.get_url_name("inspect"),
             cancel_url_name=self.get_url_name("cancel"),
+        )
+
+    @property
+    def attendance_view(self):
+        return self.construct_view(
+            self.attendance_view_class, inspect_url_name=self.get_url_name("inspect")
         )
 
     @property
@@ -152,4 +169,5 @@ class BookingViewSet(ModelViewSet):
             path("results/", self.index_results_view, name="index_results"),
             path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
             path("cancel/<int:pk>/", self.cancel_view, name="cancel"),
+            path("attendance/<int:pk>/", self.attendance_view, name="attendance"),
         ]
