@@ -7,7 +7,7 @@ clock is moved with time-machine to when Zoom would send each one.
 
 import json
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import time_machine
@@ -15,7 +15,7 @@ import time_machine
 from tests.webhook_fake.receiver import WebhookReceiver
 from tests.zoom_lifecycle.conftest import at, meeting_of
 from wagtail_pmc_booking.models import Attendance, BookingEvent, Participant, WebhookEndpoint
-from wagtail_pmc_booking.zoom import attendance, webhooks
+from wagtail_pmc_booking.zoom import attendance, tasks, webhooks
 
 pytestmark = pytest.mark.urls("tests.zoom_lifecycle.urls")
 
@@ -350,3 +350,13 @@ def test_verdicts_reach_webhook_receivers_as_booking_no_show_and_attended(bookin
         last = receiver.requests[-1].json["data"]
         assert last["booking"]["attendance"] == "attended"
         assert last["booking"]["bookingId"] == booking.public_id
+
+
+def test_the_periodic_task_runs_every_five_minutes_and_decides(booking):
+    assert tasks.decide_attendance.task_class().validate_datetime(datetime(2026, 4, 13, 10, 5))
+    assert not tasks.decide_attendance.task_class().validate_datetime(datetime(2026, 4, 13, 10, 7))
+
+    with time_machine.travel(booking.end + timedelta(minutes=31), tick=False):
+        tasks.decide_attendance()  # Huey runs it at once here (immediate mode)
+
+    assert status_of(booking) == "no_show"
