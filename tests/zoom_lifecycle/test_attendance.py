@@ -191,9 +191,18 @@ def test_without_meeting_ended_the_sweep_decides_after_the_grace(booking, send):
     assert verdict_lines(booking) == [("attended", "zoom")]
 
 
-def test_the_sweep_makes_a_meeting_nobody_joined_a_no_show(booking):
+def test_the_sweep_makes_a_meeting_nobody_joined_a_no_show(booking, book, send):
+    earlier = book(at(8))
+    meeting(earlier, send)  # Zoom reports this site's meetings: silence now means something
+
     assert attendance.decide_overdue(booking.end + timedelta(minutes=31))["no_show"] == 1
     assert status_of(booking) == "no_show"
+
+
+def test_before_zoom_ever_reported_a_meeting_silence_decides_nothing(booking):
+    """An app not subscribed to the attendance events must not make everyone a no-show."""
+    assert attendance.decide_overdue(booking.end + timedelta(hours=1))["no_show"] == 0
+    assert status_of(booking) == "unknown"
 
 
 def test_the_sweep_decides_nothing_without_a_zoom_webhook_secret(booking, settings):
@@ -352,7 +361,9 @@ def test_verdicts_reach_webhook_receivers_as_booking_no_show_and_attended(bookin
         assert last["booking"]["bookingId"] == booking.public_id
 
 
-def test_the_periodic_task_runs_every_five_minutes_and_decides(booking):
+def test_the_periodic_task_runs_every_five_minutes_and_decides(booking, send):
+    mid = meeting_of(booking).zoom_meeting_id
+    send(event("meeting.participant_joined", mid, **participant(HOST, booking.start)))
     assert tasks.decide_attendance.task_class().validate_datetime(datetime(2026, 4, 13, 10, 5))
     assert not tasks.decide_attendance.task_class().validate_datetime(datetime(2026, 4, 13, 10, 7))
 

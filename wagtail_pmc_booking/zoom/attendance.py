@@ -304,12 +304,20 @@ def overdue(now: datetime) -> list[int]:
     )
 
 
+def zoom_reports_attendance() -> bool:
+    """Whether Zoom has ever sent this site a meeting start or a join: only then does its
+    silence about a meeting mean nobody came, rather than an app not subscribed."""
+    if not booking_settings.ZOOM_WEBHOOK_SECRET:
+        return False
+    started = Attendance.objects.filter(meeting_started_at__isnull=False)
+    return started.exists() or Participant.objects.exists()
+
+
 def decide_overdue(now: datetime | None = None) -> dict[str, int]:
-    """The sweep: a verdict for every overdue booking. Without a Zoom webhook secret no
-    event can have arrived, so silence proves nothing and nothing is decided."""
+    """The sweep: a verdict for every overdue booking, once Zoom is known to report."""
     now = now or timezone.now()
     counts = {AttendanceStatus.ATTENDED.value: 0, AttendanceStatus.NO_SHOW.value: 0}
-    if not booking_settings.ZOOM_WEBHOOK_SECRET:
+    if not zoom_reports_attendance():
         return counts
     grace = timedelta(minutes=booking_settings.ATTENDANCE_GRACE_MINUTES)
     for pk in overdue(now):
