@@ -8,18 +8,12 @@ committed (``transactional_db``) so the consumer, another process, sees it.
 import json
 import os
 import signal
-import subprocess
-import sys
-import uuid
-from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.utils import timezone
-from huey.contrib.djhuey import HUEY
-from huey.storage import RedisStorage
 
 from tests import factories
+from tests.huey_consumers import consumer_pool, logs_of, redis_queue
 from tests.webhooks.conftest import ALL_WEEK, ATTENDEE, at
 from wagtail_pmc_booking import booking as booking_service
 from wagtail_pmc_booking.models import WebhookDelivery, WebhookEndpoint
@@ -28,7 +22,6 @@ from wagtail_pmc_booking.webhooks import tasks
 
 pytestmark = pytest.mark.postgres
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 WAIT_SECONDS = 30
 LEASE_SECONDS = 2
 
@@ -36,58 +29,21 @@ LEASE_SECONDS = 2
 @pytest.fixture
 def queue(transactional_db, monkeypatch):
     """This process's Huey enqueues into the Redis queue the consumer reads."""
-    name = f"pmc-webhooks-worker-{uuid.uuid4().hex[:12]}"
-    storage = RedisStorage(name=name, url=os.environ["REDIS_URL"])
-    monkeypatch.setattr(HUEY, "_immediate", False)
-    monkeypatch.setattr(HUEY, "storage", storage)
-    yield name
-    storage.flush_all()
+    with redis_queue(monkeypatch, "pmc-webhooks-worker", os.environ["REDIS_URL"]) as name:
+        yield name
 
 
 @pytest.fixture
 def consumers(queue, tmp_path):
     """Start ``run_huey`` processes; each still running is killed (by its pid) at the end."""
-    started = []
-    env = {
-        **os.environ,
-        "PMC_TEST_DATABASE_NAME": connection.settings_dict["NAME"],
-        "PMC_HUEY_NAME": queue,
-        "PMC_WEBHOOK_SETTINGS": json.dumps(
-            {"WEBHOOK_CLAIM_LEASE_SECONDS": LEASE_SECONDS, "WEBHOOK_TIMEOUT_SECONDS": 1.0}
-        ),
-        "PYTHONPATH": str(REPO_ROOT),
-    }
-
-    def start():
-        log = open(tmp_path / f"consumer-{len(started)}.log", "wb")  # noqa: SIM115
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "django",
-                "run_huey",
-                "--settings",
-                "tests.webhooks.worker_settings",
-            ],
-            cwd=REPO_ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        process.log_path = log.name
-        started.append((process, log))
-        return process
-
-    yield start
-    for process, log in started:
-        if process.poll() is None:
-            process.send_signal(signal.SIGKILL)
-            process.wait(10)
-        log.close()
-
-
-def logs_of(process):
-    return Path(process.log_path).read_text(errors="replace")
+    settings = {"WEBHOOK_CLAIM_LEASE_SECONDS": LEASE_SECONDS, "WEBHOOK_TIMEOUT_SECONDS": 1.0}
+    with consumer_pool(
+        tmp_path,
+        "tests.webhooks.worker_settings",
+        queue,
+        PMC_WEBHOOK_SETTINGS=json.dumps(settings),
+    ) as start:
+        yield start
 
 
 def test_a_consumer_killed_mid_delivery_is_replaced_and_the_event_arrives_once(consumers, receiver):

@@ -4,6 +4,7 @@ The fake Zoom lists "upcoming" meetings by the real clock (as Zoom does), so boo
 here are made a few days ahead of now rather than on a frozen calendar.
 """
 
+import time as time_module
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from tests import factories
 from tests.zoom_fake.fixtures import fake_zoom, zoom_client
 from wagtail_pmc_booking import booking as booking_service
 from wagtail_pmc_booking.models import Booking, ZoomMeeting
+from wagtail_pmc_booking.zoom import webhooks
 
 __all__ = ["fake_zoom", "zoom_client"]
 
@@ -106,6 +108,22 @@ def meeting_of(booking):
 
 def reload(booking):
     return Booking.objects.get(pk=booking.pk)
+
+
+WEBHOOK_URL = "/v1/integrations/zoom/webhook"
+WEBHOOK_SECRET = "webhook-secret-for-tests"
+
+
+def post_signed(client, body):
+    """Raw ``body`` bytes, correctly signed: what Zoom (or someone with the secret) sends."""
+    sent = str(int(time_module.time()))
+    return client.post(
+        WEBHOOK_URL,
+        body,
+        content_type="application/json",
+        HTTP_X_ZM_REQUEST_TIMESTAMP=sent,
+        HTTP_X_ZM_SIGNATURE=webhooks.sign(WEBHOOK_SECRET, sent, body),
+    )
 
 
 def fake_meetings_for(fake, booking):

@@ -13,14 +13,12 @@ import pytest
 import time_machine
 
 from tests.webhook_fake.receiver import WebhookReceiver
-from tests.zoom_lifecycle.conftest import at, meeting_of
+from tests.zoom_lifecycle.conftest import WEBHOOK_SECRET, at, meeting_of, post_signed
 from wagtail_pmc_booking.models import Attendance, BookingEvent, Participant, WebhookEndpoint
-from wagtail_pmc_booking.zoom import attendance, tasks, webhooks
+from wagtail_pmc_booking.zoom import attendance, tasks
 
 pytestmark = pytest.mark.urls("tests.zoom_lifecycle.urls")
 
-URL = "/v1/integrations/zoom/webhook"
-SECRET = "webhook-secret-for-tests"
 HOST_ZOOM_ID = "host-zoom-user-id"
 GUEST = {"id": "", "user_id": "16778240", "user_name": "Dana Scully", "email": "dana@example.com"}
 HOST = {"id": HOST_ZOOM_ID, "user_id": "16778241", "user_name": "Asha Rao", "email": ""}
@@ -28,7 +26,10 @@ HOST = {"id": HOST_ZOOM_ID, "user_id": "16778241", "user_name": "Asha Rao", "ema
 
 @pytest.fixture(autouse=True)
 def webhook_secret(settings):
-    settings.WAGTAIL_PMC_BOOKING = {**settings.WAGTAIL_PMC_BOOKING, "ZOOM_WEBHOOK_SECRET": SECRET}
+    settings.WAGTAIL_PMC_BOOKING = {
+        **settings.WAGTAIL_PMC_BOOKING,
+        "ZOOM_WEBHOOK_SECRET": WEBHOOK_SECRET,
+    }
 
 
 @pytest.fixture
@@ -72,16 +73,8 @@ def participant(who, joined, left=None, uuid=None):
 
 def post(client, django_capture_on_commit_callbacks, payload):
     """Sign and post as Zoom does, with the request's after-commit work (webhooks) run."""
-    body = json.dumps(payload).encode()
-    sent = str(int(time.time()))
     with django_capture_on_commit_callbacks(execute=True):
-        return client.post(
-            URL,
-            body,
-            content_type="application/json",
-            HTTP_X_ZM_REQUEST_TIMESTAMP=sent,
-            HTTP_X_ZM_SIGNATURE=webhooks.sign(SECRET, sent, body),
-        )
+        return post_signed(client, json.dumps(payload).encode())
 
 
 @pytest.fixture

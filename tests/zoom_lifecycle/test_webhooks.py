@@ -7,7 +7,14 @@ import time
 
 import pytest
 
-from tests.zoom_lifecycle.conftest import at, fake_meetings_for, meeting_of
+from tests.zoom_lifecycle.conftest import (
+    WEBHOOK_SECRET,
+    WEBHOOK_URL,
+    at,
+    fake_meetings_for,
+    meeting_of,
+    post_signed,
+)
 from wagtail_pmc_booking.models import BookingEvent
 from wagtail_pmc_booking.zoom import webhooks
 from wagtail_pmc_booking.zoom.outcomes import Action
@@ -15,8 +22,7 @@ from wagtail_pmc_booking.zoom.sweep import sweep
 
 pytestmark = pytest.mark.urls("tests.zoom_lifecycle.urls")
 
-URL = "/v1/integrations/zoom/webhook"
-SECRET = "webhook-secret-for-tests"
+URL, SECRET = WEBHOOK_URL, WEBHOOK_SECRET
 
 
 @pytest.fixture(autouse=True)
@@ -38,18 +44,6 @@ def post_event(
     if signature:
         headers["HTTP_X_ZM_SIGNATURE"] = signature
     return client.post(URL, body, content_type="application/json", **headers)
-
-
-def post_signed(client, body):
-    """Raw ``body`` bytes, correctly signed: what Zoom (or someone with the secret) sends."""
-    sent = str(int(time.time()))
-    return client.post(
-        URL,
-        body,
-        content_type="application/json",
-        HTTP_X_ZM_REQUEST_TIMESTAMP=sent,
-        HTTP_X_ZM_SIGNATURE=webhooks.sign(SECRET, sent, body),
-    )
 
 
 def deleted_event(meeting_id):

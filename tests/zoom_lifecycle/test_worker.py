@@ -8,23 +8,17 @@ committed (``transactional_db``) so the consumer, another process, can see it.
 import json
 import os
 import signal
-import subprocess
-import sys
 import time
-import uuid
-from pathlib import Path
 
 import pytest
 from django.db import connection
-from huey.contrib.djhuey import HUEY
-from huey.storage import RedisStorage
 
+from tests.huey_consumers import consumer_pool, logs_of, redis_queue
 from tests.zoom_lifecycle.conftest import at, fake_meetings_for
 from wagtail_pmc_booking.models import ZoomMeeting
 
 pytestmark = pytest.mark.postgres
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 WAIT_SECONDS = 40
 
 
@@ -52,18 +46,13 @@ def committed_db(transactional_db):
 @pytest.fixture
 def queue(committed_db, monkeypatch):
     """This process's Huey enqueues into the Redis queue the consumer reads."""
-    name = f"pmc-zoom-worker-{uuid.uuid4().hex[:12]}"
-    storage = RedisStorage(name=name, url=_redis_url())
-    monkeypatch.setattr(HUEY, "_immediate", False)
-    monkeypatch.setattr(HUEY, "storage", storage)
-    yield name
-    storage.flush_all()
+    with redis_queue(monkeypatch, "pmc-zoom-worker", _redis_url()) as name:
+        yield name
 
 
 @pytest.fixture
 def consumers(queue, fake_zoom, settings, tmp_path):
     """Start ``run_huey`` processes; each is killed (by its pid) at the end of the test."""
-    started = []
     zoom = {
         key: settings.WAGTAIL_PMC_BOOKING[key]
         for key in (
@@ -76,44 +65,13 @@ def consumers(queue, fake_zoom, settings, tmp_path):
         )
     }
     zoom["ZOOM_TIMEOUT"] = [1, 5]  # longer than the test takes to kill a consumer mid-call
-    env = {
-        **os.environ,
-        "PMC_TEST_DATABASE_NAME": connection.settings_dict["NAME"],
-        "PMC_HUEY_NAME": queue,
-        "PMC_ZOOM_SETTINGS": json.dumps(zoom),
-        "PYTHONPATH": str(REPO_ROOT),
-    }
-
-    def start():
-        log = open(tmp_path / f"consumer-{len(started)}.log", "wb")  # noqa: SIM115
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "django",
-                "run_huey",
-                "--settings",
-                "tests.zoom_lifecycle.worker_settings",
-            ],
-            cwd=REPO_ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        process.log_path = log.name
-        started.append((process, log))
-        return process
-
-    yield start
-    for process, log in started:
-        if process.poll() is None:
-            process.send_signal(signal.SIGKILL)
-            process.wait(10)
-        log.close()
-
-
-def logs_of(process):
-    return Path(process.log_path).read_text(errors="replace")
+    with consumer_pool(
+        tmp_path,
+        "tests.zoom_lifecycle.worker_settings",
+        queue,
+        PMC_ZOOM_SETTINGS=json.dumps(zoom),
+    ) as start:
+        yield start
 
 
 def wait_until(predicate, process, what):

@@ -261,18 +261,11 @@ class CancelForm(forms.Form):
     )
 
 
-class CancelView(PermissionCheckedMixin, generic.WagtailAdminTemplateMixin, FormView):
-    """A confirmation form; only its POST cancels, through ``booking.cancel``."""
+class OneBookingMixin(PermissionCheckedMixin):
+    """A view acting on one booking, for those who may change it (owners, admins)."""
 
     model = Booking
     permission_required = "change"
-    form_class = CancelForm
-    template_name = "wagtail_pmc_booking/booking_admin/cancel.html"
-    page_title = _("Cancel booking")
-    header_icon = "cross"
-    index_url_name = None
-    inspect_url_name = None
-    cancel_url_name = None
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
@@ -284,9 +277,26 @@ class CancelView(PermissionCheckedMixin, generic.WagtailAdminTemplateMixin, Form
     def dispatch(self, request, *args, **kwargs):
         if not self.user_has_permission_for_instance("change", self.object):
             raise PermissionDenied
-        if not self.object.is_confirmed:
-            return self.already_cancelled()
-        return super().dispatch(request, *args, **kwargs)
+        return self.refusal() or super().dispatch(request, *args, **kwargs)
+
+    def refusal(self):
+        """A response instead of the view's own, for a booking it cannot act on."""
+        return None
+
+
+class CancelView(OneBookingMixin, generic.WagtailAdminTemplateMixin, FormView):
+    """A confirmation form; only its POST cancels, through ``booking.cancel``."""
+
+    form_class = CancelForm
+    template_name = "wagtail_pmc_booking/booking_admin/cancel.html"
+    page_title = _("Cancel booking")
+    header_icon = "cross"
+    index_url_name = None
+    inspect_url_name = None
+    cancel_url_name = None
+
+    def refusal(self):
+        return None if self.object.is_confirmed else self.already_cancelled()
 
     @cached_property
     def inspect_url(self):
@@ -361,25 +371,11 @@ class AttendanceForm(forms.Form):
     )
 
 
-class AttendanceView(PermissionCheckedMixin, View):
+class AttendanceView(OneBookingMixin, View):
     """The inspect page's attendance form posts here: a person's verdict, or automatic."""
 
-    model = Booking
-    permission_required = "change"
     http_method_names = ["post"]
     inspect_url_name = None
-
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.object = get_object_or_404(
-            Booking.objects.select_related("host", "meeting_type").prefetch_related("co_hosts"),
-            pk=unquote(str(kwargs["pk"])),
-        )
-
-    def dispatch(self, request, *args, **kwargs):
-        if not self.user_has_permission_for_instance("change", self.object):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
         booking = self.object
