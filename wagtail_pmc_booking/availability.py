@@ -17,7 +17,15 @@ from django.utils.translation import gettext as _
 
 from . import scheduling, slot_cache
 from .exceptions import InvalidBookingRequest
-from .models import AvailabilityWindow, Booking, BusyTime, Host, MeetingType, OutOfOffice
+from .models import (
+    AvailabilityWindow,
+    Booking,
+    BusyTime,
+    DateOverride,
+    Host,
+    MeetingType,
+    OutOfOffice,
+)
 from .models.bookings import BookingStatus
 from .scheduling import Slot
 from .scheduling.rules import boundary, zone
@@ -27,6 +35,7 @@ from .scheduling.rules import boundary, zone
 LOOKAHEAD = timedelta(days=14)
 # Bookings this far either side of a range can still reach into it through buffers.
 _MARGIN = timedelta(days=1, hours=1)
+_WEEK = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -90,6 +99,12 @@ def load_pool(
     ):
         windows[row[0]].append(scheduling.WeeklyWindow(row[1], row[2], row[3]))
 
+    overrides: defaultdict[int, list[scheduling.DateOverride]] = defaultdict(list)
+    for row in DateOverride.objects.filter(
+        host_id__in=ids, date__range=(first_day, last_day)
+    ).values_list("host_id", "date", "start_time", "end_time"):
+        overrides[row[0]].append(scheduling.DateOverride(row[1], row[2], row[3]))
+
     away: defaultdict[int, list[scheduling.OutOfOfficeRule]] = defaultdict(list)
     shared_away: list[scheduling.OutOfOfficeRule] = []
     entries = OutOfOffice.objects.affecting(ids, first_day, last_day)
@@ -97,35 +112,40 @@ def load_pool(
         rule = scheduling.OutOfOfficeRule(*fields)
         (away[host_id] if host_id else shared_away).append(rule)
 
-    confirmed = Booking.objects.filter(status=BookingStatus.CONFIRMED).overlapping(lo, hi)
+    limits = cap_limits(meeting_type, hosts)
+    # A week's cap counts the bookings of every day of the weeks the range touches.
+    weekly = any(period == scheduling.WEEK for by_host in limits.values() for period, *_ in by_host)
+    count_lo, count_hi = (lo - _WEEK, hi + _WEEK) if weekly else (lo, hi)
+    confirmed = Booking.objects.filter(status=BookingStatus.CONFIRMED).overlapping(
+        count_lo, count_hi
+    )
     if exclude_booking_id is not None:
         confirmed = confirmed.exclude(pk=exclude_booking_id)
     taken = [
         *confirmed.filter(host_id__in=ids).values_list(
-            "host_id", "blocked_start", "blocked_end", "start"
+            "host_id", "blocked_start", "blocked_end", "start", "meeting_type_id"
         ),
         *Booking.co_hosts.through.objects.filter(
             host_id__in=ids, booking__in=confirmed
         ).values_list(
-            "host_id", "booking__blocked_start", "booking__blocked_end", "booking__start"
+            "host_id",
+            "booking__blocked_start",
+            "booking__blocked_end",
+            "booking__start",
+            "booking__meeting_type_id",
         ),
     ]
     busy: defaultdict[int, list[scheduling.Interval]] = defaultdict(list)
-    starts: defaultdict[int, list[datetime]] = defaultdict(list)
-    for host_id, blocked_start, blocked_end, start in taken:
-        busy[host_id].append(scheduling.Interval(blocked_start, blocked_end))
-        starts[host_id].append(start)
+    starts: defaultdict[int, list[tuple[datetime, int]]] = defaultdict(list)
+    for host_id, blocked_start, blocked_end, start, type_id in taken:
+        if blocked_start < hi and blocked_end > lo:
+            busy[host_id].append(scheduling.Interval(blocked_start, blocked_end))
+        starts[host_id].append((start, type_id))
     for host_id, intervals in calendar_busy(ids, lo, hi, fresh=hosts_given).items():
         busy[host_id].extend(intervals)
 
-    cap = meeting_type.max_bookings_per_host_per_day
     schedules: list[scheduling.HostSchedule] = []
     for host in hosts:
-        per_day: defaultdict[date, int] = defaultdict(int)
-        if cap:
-            tz = host.zoneinfo
-            for start in starts[host.pk]:
-                per_day[start.astimezone(tz).date()] += 1
         schedules.append(
             scheduling.HostSchedule(
                 host_id=host.pk,
@@ -135,11 +155,51 @@ def load_pool(
                 busy=tuple(scheduling.normalize(busy[host.pk])),
                 buffer_before=host.buffer_before_minutes,
                 buffer_after=host.buffer_after_minutes,
-                daily_cap=cap,
-                bookings_per_day=dict(per_day),
+                caps=caps_of(host, limits[host.pk], starts[host.pk]),
+                date_overrides=tuple(overrides[host.pk]),
             )
         )
     return Pool(meeting_type, hosts, schedules)
+
+
+CapLimit = tuple[str, int, int | None]
+"""A cap as configured: its period, its limit, and the meeting type it counts (None: all)."""
+
+
+def cap_limits(meeting_type: MeetingType, hosts: Sequence[Host]) -> dict[int, list[CapLimit]]:
+    """Every cap on each host's bookings of ``meeting_type``: the type's own, per host,
+    counting that type's bookings, and the host's, counting all of them."""
+    own = [
+        (scheduling.DAY, meeting_type.max_bookings_per_host_per_day),
+        (scheduling.WEEK, meeting_type.max_bookings_per_host_per_week),
+    ]
+    limits: dict[int, list[CapLimit]] = {}
+    for host in hosts:
+        found: list[CapLimit] = [(p, n, meeting_type.pk) for p, n in own if n]
+        for period, limit in (
+            (scheduling.DAY, host.max_bookings_per_day),
+            (scheduling.WEEK, host.max_bookings_per_week),
+        ):
+            if limit:
+                found.append((period, limit, None))
+        limits[host.pk] = found
+    return limits
+
+
+def caps_of(
+    host: Host, limits: Sequence[CapLimit], starts: Sequence[tuple[datetime, int]]
+) -> tuple[scheduling.Cap, ...]:
+    """The host's caps with the bookings each counts, by host-local day or week."""
+    tz = host.zoneinfo
+    caps = []
+    for period, limit, type_id in limits:
+        counts: defaultdict[date, int] = defaultdict(int)
+        cap = scheduling.Cap(period, limit)
+        for start, booked_type in starts:
+            if type_id is None or booked_type == type_id:
+                counts[cap.period_of(start.astimezone(tz).date())] += 1
+        caps.append(scheduling.Cap(period, limit, dict(counts)))
+    return tuple(caps)
 
 
 class _BusyCopy:

@@ -14,6 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wagtail_pmc_booking.scheduling import (
+    DAY,
+    WEEK,
+    Cap,
+    DateOverride,
     HostSchedule,
     Interval,
     OutOfOfficeRule,
@@ -123,14 +127,46 @@ def schedules(draw, tz: str, around: date) -> HostSchedule:
         busy=busy,
         buffer_before=draw(st.integers(0, 30)),
         buffer_after=draw(st.integers(0, 30)),
-        daily_cap=draw(mostly(st.none(), st.integers(0, 3))),
-        bookings_per_day=draw(
-            st.dictionaries(
-                st.integers(-3, 3).map(lambda offset: around + timedelta(days=offset)),
-                st.integers(0, 4),
-                max_size=4,
-            )
-        ),
+        caps=tuple(draw(st.lists(caps(around), max_size=2))),
+        date_overrides=tuple(draw(mostly(st.just([]), st.lists(overrides(around), max_size=3)))),
+    )
+
+
+@st.composite
+def caps(draw, around: date) -> Cap:
+    """A day or week cap with counts on dates (or Mondays) near the day drawn."""
+    period = draw(st.sampled_from([DAY, WEEK]))
+    near = st.integers(-9, 9).map(lambda offset: around + timedelta(days=offset))
+    if period == WEEK:
+        near = near.map(lambda day: day - timedelta(days=day.weekday()))
+    counts = draw(st.dictionaries(near, st.integers(0, 4), max_size=4))
+    return Cap(period, draw(st.integers(0, 3)), counts)
+
+
+@st.composite
+def overrides(draw, around: date) -> DateOverride:
+    """Hours on a date near the day drawn, often the day itself, often in the small hours."""
+    day = around + timedelta(days=draw(mostly(st.just(0), st.integers(-2, 2))))
+    start = draw(st.one_of(st.integers(0, 240), st.integers(0, 1438)))
+    length = draw(mostly(st.integers(60, 480), st.integers(1, 600)))
+    return DateOverride(day, wall(start), wall(min(start + length, 1439)))
+
+
+def windows_on(schedule: HostSchedule, local_date: date) -> list[WeeklyWindow]:
+    """The windows of a host-local date: its overrides if it has any, else its weekday's."""
+    replaced = [
+        WeeklyWindow(local_date.weekday(), o.start, o.end)
+        for o in schedule.date_overrides
+        if o.date == local_date
+    ]
+    return replaced or [w for w in schedule.windows if w.weekday == local_date.weekday()]
+
+
+def under_caps(schedule: HostSchedule, local_date: date) -> bool:
+    monday = local_date - timedelta(days=local_date.weekday())
+    return all(
+        cap.counts.get(local_date if cap.period == DAY else monday, 0) < cap.limit
+        for cap in schedule.caps
     )
 
 
@@ -210,12 +246,11 @@ def reference_starts(schedule: HostSchedule, query: SlotQuery) -> list[datetime]
 
     def in_window(start: datetime, local_date: date, local_wall: datetime) -> bool:
         return any(
-            window.weekday == local_date.weekday()
-            and local_wall >= origin(local_date, window.start)
+            local_wall >= origin(local_date, window.start)
             and (local_wall - origin(local_date, window.start)) % step == timedelta(0)
             and first_instant_showing(local_date, window.start, schedule.timezone) <= start
             and start + duration <= first_instant_showing(local_date, window.end, schedule.timezone)
-            for window in schedule.windows
+            for window in windows_on(schedule, local_date)
         )
 
     def bookable(start: datetime) -> bool:
@@ -233,10 +268,7 @@ def reference_starts(schedule: HostSchedule, query: SlotQuery) -> list[datetime]
             and not any(blocked.overlaps(busy) for busy in schedule.busy)
             and query.now + timedelta(minutes=query.minimum_notice) <= start
             and start < query.now + timedelta(days=query.horizon_days)
-            and (
-                schedule.daily_cap is None
-                or schedule.bookings_per_day.get(local_date, 0) < schedule.daily_cap
-            )
+            and under_caps(schedule, local_date)
         )
 
     starts, start = [], query.range_start
@@ -287,9 +319,8 @@ def test_every_minute_of_a_slot_is_inside_one_window_of_its_local_date(case):
         local_date = slot.start.astimezone(tz).date()
         minutes = [slot.start + n * MINUTE for n in range(query.duration)]
         assert any(
-            window.weekday == local_date.weekday()
-            and all(within(minute, window, local_date) for minute in minutes)
-            for window in schedule.windows
+            all(within(minute, window, local_date) for minute in minutes)
+            for window in windows_on(schedule, local_date)
         )
 
 

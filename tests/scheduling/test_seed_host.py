@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from wagtail_pmc_booking.scheduling import (
+    DAY,
+    Cap,
     HostSchedule,
     Interval,
     OutOfOfficeRule,
@@ -215,15 +217,15 @@ class TestNoticeAndHorizon:
 
 class TestDailyCap:
     def test_a_full_day_offers_nothing(self):
-        capped = replace(SEED_HOST, daily_cap=3, bookings_per_day={date(2026, 4, 13): 3})
+        capped = replace(SEED_HOST, caps=(Cap(DAY, 3, {date(2026, 4, 13): 3}),))
         assert ist_starts(capped, query_for(13)) == []
 
     def test_other_days_are_not_affected(self):
-        capped = replace(SEED_HOST, daily_cap=3, bookings_per_day={date(2026, 4, 13): 3})
+        capped = replace(SEED_HOST, caps=(Cap(DAY, 3, {date(2026, 4, 13): 3}),))
         assert ist_starts(capped, query_for(14)) == ist_starts(SEED_HOST, query_for(14))
 
     def test_a_day_below_the_cap_offers_everything(self):
-        capped = replace(SEED_HOST, daily_cap=4, bookings_per_day={date(2026, 4, 13): 3})
+        capped = replace(SEED_HOST, caps=(Cap(DAY, 4, {date(2026, 4, 13): 3}),))
         assert ist_starts(capped, query_for(13)) == ist_starts(SEED_HOST, query_for(13))
 
 

@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from wagtail_pmc_booking.scheduling import (
+    DAY,
+    Cap,
     HostSchedule,
     Interval,
     Slot,
@@ -209,9 +211,7 @@ class TestQuery:
 
     def test_daily_cap_counts_the_hosts_own_date_not_utc(self):
         schedule = replace(
-            host("Asia/Tokyo", (MON, time(1), time(3))),
-            daily_cap=1,
-            bookings_per_day={date(2026, 4, 13): 1},
+            host("Asia/Tokyo", (MON, time(1), time(3))), caps=(Cap(DAY, 1, {date(2026, 4, 13): 1}),)
         )
         assert starts(schedule, around(date(2026, 4, 13))) == []
 

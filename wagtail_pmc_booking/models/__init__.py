@@ -2,7 +2,7 @@ from .api_keys import ApiKey, IdempotencyKey
 from .attendance import Attendance, Participant
 from .bookings import Booking, BookingEvent
 from .calendars import BusyTime, CalendarEvent, HostCalendar
-from .hosts import AvailabilityWindow, Host
+from .hosts import AvailabilityWindow, DateOverride, Host
 from .meeting_types import MeetingType
 from .meetings import ZoomMeeting
 from .out_of_office import OutOfOffice
@@ -15,6 +15,7 @@ __all__ = [
     "ApiKey",
     "Attendance",
     "AvailabilityWindow",
+    "DateOverride",
     "Booking",
     "BookingEvent",
     "BookingPage",

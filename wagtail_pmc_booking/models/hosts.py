@@ -1,4 +1,4 @@
-"""Hosts and their weekly availability."""
+"""Hosts, their weekly availability and the dates whose hours differ."""
 
 import zoneinfo
 
@@ -91,6 +91,20 @@ class Host(ClusterableModel):
         help_text=_("0 (lowest) to 4 (highest); round robin prefers higher priority."),
     )
     weight = models.PositiveIntegerField(_("weight"), default=100)
+    max_bookings_per_day = models.PositiveSmallIntegerField(
+        _("bookings per day at most"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Across all meeting types, on the host's own date. Empty: no limit."),
+    )
+    max_bookings_per_week = models.PositiveSmallIntegerField(
+        _("bookings per week at most"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Across all meeting types, Monday to Sunday on the host's clock."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -122,6 +136,35 @@ class AvailabilityWindow(Orderable):
 
     def __str__(self) -> str:
         return f"{self.get_weekday_display()} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.start_time and self.end_time and self.start_time >= self.end_time:
+            raise ValidationError(
+                {"end_time": gettext("The window must end after it starts.")},
+                code="window_order",
+            )
+
+
+class DateOverride(Orderable):
+    """Hours on one date that replace its weekday's windows, e.g. Saturday 10:00–13:00.
+
+    A date with overrides offers only them; several per date may not overlap. Closing a
+    whole date is out of office.
+    """
+
+    host = ParentalKey(Host, on_delete=models.CASCADE, related_name="date_overrides")
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("from"))
+    end_time = models.TimeField(_("to"))
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("date override")
+        verbose_name_plural = _("date overrides")
+        indexes = [models.Index(fields=["host", "date"], name="pmc_override_host_date")]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
 
     def clean(self) -> None:
         super().clean()

@@ -65,6 +65,15 @@ class MeetingType(ClusterableModel):
     max_bookings_per_host_per_day = models.PositiveSmallIntegerField(
         _("daily cap per host"), null=True, blank=True, validators=[MinValueValidator(1)]
     )
+    max_bookings_per_host_per_week = models.PositiveSmallIntegerField(
+        _("weekly cap per host"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Bookings of this meeting type per host, Monday to Sunday on the host's clock."
+        ),
+    )
     zoom_enabled = models.BooleanField(_("create Zoom meetings"), default=True)
     zoom_passcode = models.BooleanField(_("passcode"), default=True)
     zoom_waiting_room = models.BooleanField(_("waiting room"), default=True)

@@ -18,6 +18,7 @@ from .assignment import (
 from .intervals import Interval, intersect, normalize, overlaps_any, subtract, union
 from .offers import spread_offers
 from .rules import (
+    DateOverride,
     DayWindow,
     OutOfOfficeRule,
     WeeklyWindow,
@@ -26,8 +27,11 @@ from .rules import (
     out_of_office_intervals,
 )
 from .slots import (
+    DAY,
     INTERSECTION,
     UNION,
+    WEEK,
+    Cap,
     HostSchedule,
     Slot,
     SlotQuery,
@@ -41,13 +45,17 @@ from .slots import (
 
 __all__ = [
     "COLLECTIVE",
+    "DAY",
     "FIXED",
     "INTERSECTION",
     "LEAST_BUSY",
     "POLICIES",
     "ROUND_ROBIN",
     "UNION",
+    "WEEK",
     "Candidate",
+    "Cap",
+    "DateOverride",
     "DayWindow",
     "HostSchedule",
     "Interval",

@@ -1,4 +1,5 @@
-"""Hosts' wall-clock rules (weekly windows, out of office) turned into UTC instants.
+"""Hosts' wall-clock rules (weekly windows, date overrides, out of office) turned into
+UTC instants.
 
 Hosts think in their own wall clock, bookings are stored in UTC. Every conversion goes
 through this module so that daylight-saving days are handled one way everywhere: a
@@ -18,6 +19,7 @@ from zoneinfo import ZoneInfo
 from .intervals import Interval, normalize
 
 __all__ = [
+    "DateOverride",
     "DayWindow",
     "OutOfOfficeRule",
     "WeeklyWindow",
@@ -46,6 +48,30 @@ class WeeklyWindow:
             raise ValueError("window times are naive wall-clock times in the host zone")
         if not self.start < self.end:
             raise ValueError(f"window must start before it ends: {self.start}-{self.end}")
+
+
+@dataclass(frozen=True)
+class DateOverride:
+    """Hours on one host-local ``date`` that replace its weekday's windows.
+
+    A date with overrides has only those windows (extra hours on a Saturday, shorter ones
+    on a Friday); a date with none keeps its weekday's. Closing a whole date is out of
+    office, not an override.
+    """
+
+    date: date
+    start: time
+    end: time
+
+    def __post_init__(self) -> None:
+        if self.start.tzinfo is not None or self.end.tzinfo is not None:
+            raise ValueError("override times are naive wall-clock times in the host zone")
+        if not self.start < self.end:
+            raise ValueError(f"override must start before it ends: {self.start}-{self.end}")
+
+    @property
+    def window(self) -> WeeklyWindow:
+        return WeeklyWindow(self.date.weekday(), self.start, self.end)
 
 
 @dataclass(frozen=True)
@@ -142,8 +168,10 @@ def expand_windows(
     tz: ZoneInfo | str,
     first_date: date,
     last_date: date,
+    overrides: Iterable[DateOverride] = (),
 ) -> list[DayWindow]:
-    """Every window on every local date in ``[first_date, last_date]``, sorted by start.
+    """Every window on every local date in ``[first_date, last_date]``, sorted by start:
+    a date's overrides where it has any, else its weekday's windows.
 
     A window squeezed to nothing by a gap (e.g. 02:00–02:45 on a spring-forward night)
     is dropped.
@@ -152,9 +180,12 @@ def expand_windows(
     by_weekday: dict[int, list[WeeklyWindow]] = {}
     for window in windows:
         by_weekday.setdefault(window.weekday, []).append(window)
+    by_date: dict[date, list[WeeklyWindow]] = {}
+    for override in overrides:
+        by_date.setdefault(override.date, []).append(override.window)
     expanded: list[DayWindow] = []
     for day in _dates(first_date, last_date):
-        for window in by_weekday.get(day.weekday(), ()):
+        for window in by_date.get(day) or by_weekday.get(day.weekday(), []):
             start = boundary(day, window.start, tz)
             end = boundary(day, window.end, tz)
             if start < end:

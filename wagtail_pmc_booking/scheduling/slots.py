@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from .intervals import Interval, IntervalIndex
 from .rules import (
+    DateOverride,
     DayWindow,
     OutOfOfficeRule,
     WeeklyWindow,
@@ -24,8 +25,11 @@ from .rules import (
 )
 
 __all__ = [
+    "DAY",
     "INTERSECTION",
     "UNION",
+    "WEEK",
+    "Cap",
     "HostSchedule",
     "Slot",
     "SlotQuery",
@@ -41,13 +45,46 @@ INTERSECTION = "intersection"
 _ONE_DAY = timedelta(days=1)
 
 
+DAY = "day"
+WEEK = "week"
+
+
+@dataclass(frozen=True)
+class Cap:
+    """At most ``limit`` bookings per host-local day, or per week from Monday.
+
+    ``counts`` holds the confirmed bookings it counts, keyed by ``period_of`` their
+    host-local start date (the date itself, or its week's Monday).
+    """
+
+    period: str
+    limit: int
+    counts: Mapping[date, int] = field(default_factory=dict, hash=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.period not in (DAY, WEEK):
+            raise ValueError(f"a cap is per {DAY} or {WEEK}, not {self.period!r}")
+        if self.limit < 0:
+            raise ValueError(f"a cap cannot be negative, got {self.limit}")
+
+    def period_of(self, local_date: date) -> date:
+        if self.period == DAY:
+            return local_date
+        return local_date - timedelta(days=local_date.weekday())
+
+    def allows(self, local_date: date) -> bool:
+        """Whether one more booking on ``local_date`` stays within the cap."""
+        return self.counts.get(self.period_of(local_date), 0) < self.limit
+
+
 @dataclass(frozen=True)
 class HostSchedule:
     """Everything about one host that decides their slots, as plain data.
 
     ``busy`` holds the blocked ranges (buffers included) of the host's other confirmed
-    bookings; ``out_of_office`` only the enabled entries; ``bookings_per_day`` counts
-    confirmed bookings per host-local date for the daily cap.
+    bookings; ``out_of_office`` only the enabled entries; ``date_overrides`` the dates
+    whose hours replace their weekday's; ``caps`` every limit on bookings per day or week
+    (the meeting type's and the host's own), each with its counts.
     """
 
     host_id: int
@@ -57,8 +94,8 @@ class HostSchedule:
     busy: tuple[Interval, ...] = ()
     buffer_before: int = 0
     buffer_after: int = 0
-    daily_cap: int | None = None
-    bookings_per_day: Mapping[date, int] = field(default_factory=dict, hash=False, compare=False)
+    caps: tuple[Cap, ...] = ()
+    date_overrides: tuple[DateOverride, ...] = ()
 
 
 QUARTER_HOUR = 15
@@ -147,7 +184,9 @@ class _Checker:
         self.tz = zone(schedule.timezone)
         self.duration = timedelta(minutes=query.duration)
         self.step = timedelta(minutes=query.step)
-        self.day_windows = expand_windows(schedule.windows, self.tz, first, last)
+        self.day_windows = expand_windows(
+            schedule.windows, self.tz, first, last, schedule.date_overrides
+        )
         self.out_of_office = IntervalIndex(
             out_of_office_intervals(schedule.out_of_office, self.tz, first, last)
         )
@@ -212,9 +251,7 @@ class _Checker:
             return False
         if self.busy.hits(start - self.before, end + self.after):
             return False
-        if schedule.daily_cap is not None:
-            return schedule.bookings_per_day.get(local_date, 0) < schedule.daily_cap
-        return True
+        return all(cap.allows(local_date) for cap in schedule.caps)
 
     def starts(self, low: datetime, high: datetime) -> Iterator[datetime]:
         """Bookable starts in ``[low, high)``; windows wholly outside it are not walked."""
