@@ -22,9 +22,27 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from .conf import booking_settings
-from .models import AvailabilityWindow, Booking, Host, HostCalendar, MeetingType, OutOfOffice
+from .models import (
+    AvailabilityWindow,
+    Booking,
+    DateOverride,
+    Host,
+    HostCalendar,
+    MeetingType,
+    OutOfOffice,
+)
 
 VERSION_KEY = "wagtail_pmc_booking:slots:version"
+SOURCES = (
+    AvailabilityWindow,
+    Booking,
+    DateOverride,
+    Host,
+    HostCalendar,
+    MeetingType,
+    OutOfOffice,
+)
+"""The models slots are computed from: a change to any of them drops every cached slot."""
 
 T = TypeVar("T")
 
@@ -79,7 +97,7 @@ def connect() -> None:
     ``BusyTime`` rows are written only by a calendar sync, in bulk, which drops the cache
     itself on commit: a receiver on them would cost a signal per row and slow deletes.
     """
-    for model in (AvailabilityWindow, Booking, Host, HostCalendar, MeetingType, OutOfOffice):
+    for model in SOURCES:
         uid = f"wagtail_pmc_booking.slot_cache.{model.__name__}"
         post_save.connect(invalidate_now_and_on_commit, sender=model, dispatch_uid=uid + ".save")
         post_delete.connect(invalidate_now_and_on_commit, sender=model, dispatch_uid=uid + ".del")

@@ -105,6 +105,13 @@ def window_rows(host):
     ]
 
 
+def override_rows(host):
+    return [
+        {"id": o.pk, "date": o.date, "start_time": o.start_time, "end_time": o.end_time}
+        for o in host.date_overrides.order_by("sort_order", "pk")
+    ]
+
+
 def out_of_office_rows(host):
     return [
         {
@@ -120,11 +127,11 @@ def out_of_office_rows(host):
     ]
 
 
-def host_data(host=None, *, windows=None, out_of_office=None, **fields):
-    """The Host editor's POST body: ``host``'s current values (if any) with overrides.
+def host_data(host=None, *, windows=None, overrides=None, out_of_office=None, **fields):
+    """The Host editor's POST body: ``host``'s current values (if any) with changes.
 
-    ``windows``/``out_of_office`` replace the inline rows; by default the stored rows
-    are sent back unchanged.
+    ``windows``/``overrides``/``out_of_office`` replace the inline rows; by default the
+    stored rows are sent back unchanged.
     """
     values = {
         "name": "New Host",
@@ -139,19 +146,23 @@ def host_data(host=None, *, windows=None, out_of_office=None, **fields):
         "buffer_after_minutes": 15,
         "priority": 2,
         "weight": 100,
+        "max_bookings_per_day": None,
+        "max_bookings_per_week": None,
         "language": "",
         "bio": "",
     }
-    existing_windows, existing_ooo = [], []
+    existing_windows, existing_overrides, existing_ooo = [], [], []
     if host is not None:
         values.update(
             {name: getattr(host, name) for name in values if name != "user"},
             user=host.user_id,
         )
         existing_windows, existing_ooo = window_rows(host), out_of_office_rows(host)
+        existing_overrides = override_rows(host)
         values["photo"] = host.photo_id
     values.update(fields)
     windows = existing_windows if windows is None else windows
+    overrides = existing_overrides if overrides is None else overrides
     out_of_office = existing_ooo if out_of_office is None else out_of_office
     return {
         **model_fields_data(values),
@@ -159,6 +170,9 @@ def host_data(host=None, *, windows=None, out_of_office=None, **fields):
             "availability_windows",
             windows,
             initial=sum(1 for row in windows if row.get("id")),
+        ),
+        **formset_data(
+            "date_overrides", overrides, initial=sum(1 for row in overrides if row.get("id"))
         ),
         **formset_data(
             "out_of_office",
@@ -183,6 +197,7 @@ def meeting_type_data(meeting_type=None, **fields):
         "minimum_notice_minutes": 120,
         "booking_horizon_days": 60,
         "max_bookings_per_host_per_day": "",
+        "max_bookings_per_host_per_week": "",
         "zoom_enabled": True,
         "zoom_passcode": True,
         "zoom_waiting_room": True,

@@ -97,14 +97,18 @@ OWNER_EDITABLE = {
     "buffer_before_minutes",
     "buffer_after_minutes",
     "availability_windows",
+    "date_overrides",
+    "max_bookings_per_day",
+    "max_bookings_per_week",
     "out_of_office",
     "calendars",
     "language",
     "photo",
     "bio",
 }
-"""What a host's owner may change on their host: hours, lengths, buffers, zone, time off,
-calendars, and how attendees see them and they are written to (language, photo, bio)."""
+"""What a host's owner may change on their host: hours, date overrides, lengths, buffers,
+zone, their own caps, time off, calendars, and how attendees see them and they are written
+to (language, photo, bio)."""
 
 
 def test_owner_editor_offers_only_hours_lengths_buffers_zone_time_off_and_profile(

@@ -2,9 +2,11 @@
 fields or several inline rows, which no single model field can make."""
 
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -53,13 +55,15 @@ def _span_label(form: forms.Form) -> str:
 
 
 class HostAdminForm(WagtailAdminModelForm):
-    """Rejects overlapping availability windows on one weekday, across the inline rows.
+    """Rejects overlapping availability windows on one weekday, and overlapping date
+    overrides on one date, across the inline rows.
 
     The photo may be any image the editor may choose (Wagtail's image permissions), as
     the chooser offers; the one already set stays valid.
     """
 
     windows_formset = "availability_windows"
+    overrides_formset = "date_overrides"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -73,12 +77,13 @@ class HostAdminForm(WagtailAdminModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned_data = super().clean()
-        self._check_windows_do_not_overlap()
+        self._check_no_overlap(self.windows_formset, "weekday", lambda day: Weekday(day).label)
+        self._check_no_overlap(self.overrides_formset, "date", date_format)
         return cleaned_data
 
-    def _live_window_forms(self) -> list[forms.Form]:
+    def _live_forms(self, formset_name: str, key: str) -> list[forms.Form]:
         """Valid rows that will be kept: deleted and empty rows do not count."""
-        formset = self.formsets.get(self.windows_formset)
+        formset = self.formsets.get(formset_name)
         if formset is None:
             return []
         rows = []
@@ -86,28 +91,29 @@ class HostAdminForm(WagtailAdminModelForm):
             if not form.is_valid() or form.cleaned_data.get("DELETE"):
                 continue
             data = form.cleaned_data
-            if None in (data.get("weekday"), data.get("start_time"), data.get("end_time")):
+            if None in (data.get(key), data.get("start_time"), data.get("end_time")):
                 continue
             rows.append(form)
         return rows
 
-    def _check_windows_do_not_overlap(self) -> None:
-        by_day: defaultdict[int, list[forms.Form]] = defaultdict(list)
-        for form in self._live_window_forms():
-            by_day[form.cleaned_data["weekday"]].append(form)
-        for weekday, forms_of_day in sorted(by_day.items()):
-            forms_of_day.sort(key=_span)
-            latest = forms_of_day[0]
-            for form in forms_of_day[1:]:
+    def _check_no_overlap(self, formset_name: str, key: str, label: Callable[[Any], str]) -> None:
+        """Windows sharing a weekday (or overrides sharing a date) may not overlap."""
+        by_key: defaultdict[Any, list[forms.Form]] = defaultdict(list)
+        for form in self._live_forms(formset_name, key):
+            by_key[form.cleaned_data[key]].append(form)
+        for value, forms_of_key in sorted(by_key.items()):
+            forms_of_key.sort(key=_span)
+            latest = forms_of_key[0]
+            for form in forms_of_key[1:]:
                 start, end = _span(form)
                 if start < _span(latest)[1]:
-                    self._report_overlap(weekday, latest, form)
+                    self._report_overlap(label(value), latest, form)
                 if end > _span(latest)[1]:
                     latest = form
 
-    def _report_overlap(self, weekday: int, earlier: forms.Form, later: forms.Form) -> None:
+    def _report_overlap(self, day: str, earlier: forms.Form, later: forms.Form) -> None:
         message = gettext("%(day)s: %(first)s overlaps %(second)s.") % {
-            "day": Weekday(weekday).label,
+            "day": day,
             "first": _span_label(earlier),
             "second": _span_label(later),
         }

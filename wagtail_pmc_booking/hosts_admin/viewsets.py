@@ -89,6 +89,20 @@ class HostViewSet(OwnedSnippetViewSet):
                     )
                 ],
             ),
+            InlinePanel(
+                "date_overrides",
+                heading=_("Date overrides"),
+                label=_("Date override"),
+                help_text=_(
+                    "Hours on one date that replace its weekday's windows, e.g. a Saturday "
+                    "morning or a short Friday. To close a whole date, add out of office."
+                ),
+                panels=[
+                    FieldRowPanel(
+                        [FieldPanel("date"), FieldPanel("start_time"), FieldPanel("end_time")]
+                    )
+                ],
+            ),
             MultiFieldPanel(
                 [
                     FieldPanel("durations"),
@@ -105,6 +119,9 @@ class HostViewSet(OwnedSnippetViewSet):
                         ]
                     ),
                     FieldPanel("timezone", widget=TimezoneInput),
+                    FieldRowPanel(
+                        [FieldPanel("max_bookings_per_day"), FieldPanel("max_bookings_per_week")]
+                    ),
                 ],
                 heading=_("Meeting time preferences"),
                 icon="time",
@@ -231,6 +248,7 @@ class MeetingTypeViewSet(OwnedSnippetViewSet):
                             FieldPanel("minimum_notice_minutes"),
                             FieldPanel("booking_horizon_days"),
                             FieldPanel("max_bookings_per_host_per_day"),
+                            FieldPanel("max_bookings_per_host_per_week"),
                         ]
                     )
                 ],
