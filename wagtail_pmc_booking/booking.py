@@ -36,6 +36,7 @@ from .exceptions import (
     BookingNotFound,
     InvalidBookingRequest,
     SlotUnavailable,
+    TooLate,
 )
 from .links import manage_token_for
 from .models import Booking, Host, MeetingType
@@ -186,6 +187,7 @@ def reschedule(
 
     def write() -> BookingResult:
         current = _lock_booking(booking, token=token)
+        _check_cutoff(current, actor, moment)
         meeting_type = current.meeting_type
         length = duration or current.duration_minutes
         if current.start == at and current.duration_minutes == length:
@@ -238,6 +240,7 @@ def cancel(
 
     def write() -> BookingResult:
         current = _lock_booking(booking, token=token)
+        _check_cutoff(current, actor, moment)
         current.status = BookingStatus.CANCELLED
         current.cancelled_at = moment
         current.cancel_reason = text
@@ -301,6 +304,13 @@ def _made_from_offer(old: Booking) -> Booking | None:
 
 
 # Validation ----------------------------------------------------------------------------
+
+
+def _check_cutoff(booking: Booking, actor: Actor | str, now: datetime) -> None:
+    """Attendees change bookings online only before the change cutoff; admins and API
+    keys (the business) at any time."""
+    if actor == Actor.ATTENDEE and not booking.attendee_may_change(now):
+        raise TooLate()
 
 
 def _raise_for(errors: Errors) -> None:

@@ -51,6 +51,17 @@ class BookingChanged(BookingError):
     default_message = _("This booking was just changed. Please use the link in your latest email.")
 
 
+class TooLate(BookingError):
+    """The attendee asked inside the meeting type's change cutoff, or after the start."""
+
+    code = "too_late"
+    status = 409
+    default_message = _(
+        "It is too late to change this booking online. Reply to your invitation email to "
+        "reach the host."
+    )
+
+
 class BookingNotFound(BookingError):
     code = "not_found"
     status = 404

@@ -28,7 +28,13 @@ from . import booking as booking_service
 from .api import ratelimit
 from .api.errors import RateLimited
 from .conf import booking_settings
-from .exceptions import BookingCancelled, BookingChanged, BookingError, BookingNotFound
+from .exceptions import (
+    BookingCancelled,
+    BookingChanged,
+    BookingError,
+    BookingNotFound,
+    TooLate,
+)
 from .notifications.ics import attendee_invite, join_details
 from .scheduling import slots_by_local_date
 from .widget import widget_config
@@ -106,6 +112,8 @@ def manage_reschedule(request, token):
     booking = links.get_by_manage_token(token)
     if booking is None or not booking.is_confirmed:
         return _invalid(request)
+    if not booking.attendee_may_change(timezone.now()):
+        return _too_late(request, booking)
     error, status = None, 200
     if request.method == "POST":
         start = _parse_start(request.POST.get("start"))
@@ -118,6 +126,8 @@ def manage_reschedule(request, token):
                     result = booking_service.reschedule(booking, start=start, token=token)
             except (BookingCancelled, BookingChanged):
                 return _invalid(request)
+            except TooLate:
+                return _too_late(request, booking)
             except BookingError as exc:
                 error, status = exc.message, exc.status
             else:
@@ -133,6 +143,8 @@ def manage_cancel(request, token):
     booking = links.get_by_manage_token(token)
     if booking is None or not booking.is_confirmed:
         return _invalid(request)
+    if not booking.attendee_may_change(timezone.now()):
+        return _too_late(request, booking)
     context, status = {"reason": ""}, 200
     if request.method == "POST":
         reason = request.POST.get("reason", "")
@@ -141,6 +153,8 @@ def manage_cancel(request, token):
                 result = booking_service.cancel(booking, reason=reason, token=token)
         except (BookingCancelled, BookingChanged):
             return _invalid(request)
+        except TooLate:
+            return _too_late(request, booking)
         except BookingError as exc:
             context.update(error=exc.message, reason=reason)
             status = exc.status
@@ -214,6 +228,14 @@ def _cancelled(request, booking):
     with _speaking(booking):
         context = {"offers": offers.rebook_offers(booking)}
     return _render_plain(request, "cancelled.html", booking, context)
+
+
+def _too_late(request, booking):
+    """The booking, and why it cannot be changed here: 200 to a link, 409 to a change."""
+    status = TooLate.status if request.method == "POST" else 200
+    with _speaking(booking):
+        context = {"message": TooLate.default_message}
+    return _render_plain(request, "too_late.html", booking, context, status=status)
 
 
 def _invalid(request):

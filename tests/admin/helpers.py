@@ -195,6 +195,7 @@ def meeting_type_data(meeting_type=None, **fields):
         "default_duration": 30,
         "slot_interval_minutes": "",
         "minimum_notice_minutes": 120,
+        "minimum_change_notice_minutes": 0,
         "booking_horizon_days": 60,
         "max_bookings_per_host_per_day": "",
         "max_bookings_per_host_per_week": "",

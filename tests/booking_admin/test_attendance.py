@@ -135,7 +135,7 @@ def test_before_the_meeting_starts_attendance_cannot_be_set(admin_client, bookin
 
 
 def test_a_cancelled_booking_has_no_attendance_to_set(admin_client, past):
-    booking_service.cancel(past)
+    booking_service.cancel(past, actor="admin")
 
     response = admin_client.post(attendance_url(past), {"attendance": "attended"})
 

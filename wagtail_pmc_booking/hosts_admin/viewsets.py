@@ -247,12 +247,17 @@ class MeetingTypeViewSet(OwnedSnippetViewSet):
                         [
                             FieldPanel("minimum_notice_minutes"),
                             FieldPanel("booking_horizon_days"),
+                            FieldPanel("minimum_change_notice_minutes"),
+                        ]
+                    ),
+                    FieldRowPanel(
+                        [
                             FieldPanel("max_bookings_per_host_per_day"),
                             FieldPanel("max_bookings_per_host_per_week"),
                         ]
-                    )
+                    ),
                 ],
-                heading=_("Notice, horizon and daily cap"),
+                heading=_("Notice, horizon, change cutoff and caps"),
                 icon="date",
             ),
             FieldPanel(

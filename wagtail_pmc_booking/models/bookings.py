@@ -1,7 +1,7 @@
 """Bookings and their append-only audit trail. Only ``booking.py`` writes these."""
 
 import zoneinfo
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, NoReturn
 
 from django.core.exceptions import ValidationError
@@ -118,6 +118,16 @@ class Booking(models.Model):
 
     def __str__(self) -> str:
         return f"{self.public_id} {self.attendee_name} {self.start:%Y-%m-%d %H:%M} UTC"
+
+    @property
+    def attendee_change_deadline(self) -> datetime:
+        """Until when the attendee may reschedule or cancel online: the meeting type's
+        change cutoff before the start, and never after the start."""
+        notice = self.meeting_type.minimum_change_notice_minutes
+        return self.start - timedelta(minutes=notice)
+
+    def attendee_may_change(self, now: datetime) -> bool:
+        return now < self.attendee_change_deadline
 
     @property
     def is_confirmed(self) -> bool:

@@ -57,6 +57,15 @@ class MeetingType(ClusterableModel):
     minimum_notice_minutes = models.PositiveIntegerField(
         _("minimum notice (minutes)"), default=120, validators=[validate_minutes]
     )
+    minimum_change_notice_minutes = models.PositiveIntegerField(
+        _("change cutoff (minutes)"),
+        default=0,
+        validators=[MaxValueValidator(30 * 24 * 60)],
+        help_text=_(
+            "Attendees cannot reschedule or cancel online this close to the start; admins "
+            "still can. 0: until the meeting starts."
+        ),
+    )
     booking_horizon_days = models.PositiveSmallIntegerField(
         _("booking horizon (days)"),
         default=60,
