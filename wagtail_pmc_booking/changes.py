@@ -12,6 +12,8 @@ class Change(StrEnum):
 
     CREATED = "created"
     RESCHEDULED = "rescheduled"
+    # Another host took the booking over at the same time (an admin's ``reassign``).
+    REASSIGNED = "reassigned"
     CANCELLED = "cancelled"
 
 

@@ -29,7 +29,7 @@ from wagtail.admin.widgets.button import HeaderButton
 from .. import booking as booking_service
 from .. import questions
 from ..exceptions import BookingCancelled, BookingError, add_to_form
-from ..models import Attendance, Booking, MeetingType
+from ..models import Attendance, Booking, Host, MeetingType
 from ..models.attendance import AttendanceStatus
 from ..questions import TRACKING_KEYS
 from ..zoom import attendance as zoom_attendance
@@ -167,6 +167,7 @@ class InspectView(generic.InspectView):
     page_title = _("Booking")
     cancel_url_name = None
     attendance_url_name = None
+    reassign_url_name = None
 
     def get_object(self, queryset=None):
         return get_object_or_404(
@@ -197,10 +198,24 @@ class InspectView(generic.InspectView):
         return ""
 
     @cached_property
+    def reassign_url(self):
+        booking = self.object
+        if booking.is_confirmed and self.permission_policy.user_manages_all(
+            self.request.user, "change"
+        ):
+            return reverse(self.reassign_url_name, args=[quote(booking.pk)])
+        return ""
+
+    @cached_property
     def header_buttons(self):
-        if not self.cancel_url:
-            return []
-        return [HeaderButton(_("Cancel booking"), url=self.cancel_url, icon_name="cross")]
+        buttons = []
+        if self.reassign_url:
+            buttons.append(HeaderButton(_("Reassign…"), url=self.reassign_url, icon_name="user"))
+        if self.cancel_url:
+            buttons.append(
+                HeaderButton(_("Cancel booking"), url=self.cancel_url, icon_name="cross")
+            )
+        return buttons
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -397,3 +412,89 @@ class AttendanceView(OneBookingMixin, View):
             % {"booking": booking.public_id, "status": status},
         )
         return redirect(inspect_url)
+
+
+class ReassignForm(forms.Form):
+    host = forms.ModelChoiceField(
+        label=_("New host"),
+        queryset=Host.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        help_text=_("Hosts of this meeting type who are free at its time."),
+    )
+
+    def __init__(self, *args, hosts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["host"].queryset = Host.objects.filter(pk__in=[h.pk for h in hosts])
+
+
+class ReassignView(OneBookingMixin, generic.WagtailAdminTemplateMixin, FormView):
+    """Site admins give a booking to another free host of its meeting type, same time."""
+
+    form_class = ReassignForm
+    template_name = "wagtail_pmc_booking/booking_admin/reassign.html"
+    page_title = _("Reassign booking")
+    header_icon = "user"
+    index_url_name = None
+    inspect_url_name = None
+    reassign_url_name = None
+
+    def refusal(self):
+        if not self.permission_policy.user_manages_all(self.request.user, "change"):
+            raise PermissionDenied
+        if not self.object.is_confirmed:
+            messages.warning(
+                self.request,
+                gettext("Booking %(booking)s is cancelled; nothing was changed.")
+                % {"booking": self.object.public_id},
+            )
+            return redirect(self.inspect_url)
+        return None
+
+    @cached_property
+    def inspect_url(self):
+        return reverse(self.inspect_url_name, args=[quote(self.object.pk)])
+
+    @cached_property
+    def candidates(self):
+        return booking_service.reassign_candidates(self.object)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "hosts": self.candidates}
+
+    def get_page_subtitle(self):
+        return self.object.public_id
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse(self.index_url_name), "label": _("Bookings")},
+            {"url": self.inspect_url, "label": self.object.public_id},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            booking=self.object,
+            action_url=reverse(self.reassign_url_name, args=[quote(self.object.pk)]),
+            inspect_url=self.inspect_url,
+        )
+        return context
+
+    def form_valid(self, form):
+        host = form.cleaned_data["host"]
+        try:
+            booking_service.reassign(self.object, host, actor=self.request.user.get_username())
+        except BookingError as exc:  # taken meanwhile, or the database busy
+            add_to_form(form, exc)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            gettext(
+                "Booking %(booking)s now has %(host)s as its host. The Zoom meeting moves to "
+                "them, and everyone is being emailed."
+            )
+            % {"booking": self.object.public_id, "host": host.name},
+        )
+        return redirect(self.inspect_url)

@@ -43,6 +43,7 @@ class BookingViewSet(ModelViewSet):
     inspect_view_class = views.InspectView
     cancel_view_class = views.CancelView
     attendance_view_class = views.AttendanceView
+    reassign_view_class = views.ReassignView
     inspect_template_name = "wagtail_pmc_booking/booking_admin/inspect.html"
     list_per_page = 50
 
@@ -133,6 +134,7 @@ class BookingViewSet(ModelViewSet):
         return super().get_inspect_view_kwargs(
             cancel_url_name=self.get_url_name("cancel"),
             attendance_url_name=self.get_url_name("attendance"),
+            reassign_url_name=self.get_url_name("reassign"),
             **kwargs,
         )
 
@@ -142,6 +144,14 @@ class BookingViewSet(ModelViewSet):
             self.cancel_view_class,
             inspect_url_name=self.get_url_name("inspect"),
             cancel_url_name=self.get_url_name("cancel"),
+        )
+
+    @property
+    def reassign_view(self):
+        return self.construct_view(
+            self.reassign_view_class,
+            inspect_url_name=self.get_url_name("inspect"),
+            reassign_url_name=self.get_url_name("reassign"),
         )
 
     @property
@@ -170,4 +180,5 @@ class BookingViewSet(ModelViewSet):
             path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
             path("cancel/<int:pk>/", self.cancel_view, name="cancel"),
             path("attendance/<int:pk>/", self.attendance_view, name="attendance"),
+            path("reassign/<int:pk>/", self.reassign_view, name="reassign"),
         ]

@@ -2,11 +2,11 @@
 
 Templates live in ``wagtail_pmc_booking/emails/``: ``attendee_subject.txt``,
 ``attendee.txt``, ``attendee.html`` and the same for ``host``; each sees ``change``
-("created", "rescheduled", "cancelled", "meeting_ready", or for a host a reschedule
-moved the booking away from, "released"). They are rendered in the recipient's zone and
-language (the booking's for the attendee, the host's own for a host), so
-``{{ booking.start|time }}`` is "2:30 p.m." in an English copy and "14:30" in a German
-one, and the invite's texts follow the same language. A "released" email sees the
+("created", "rescheduled", "reassigned", "cancelled", "meeting_ready", or for a host a
+reschedule or reassignment took the booking away from, "released"). They are rendered
+in the recipient's zone and language (the booking's for the attendee, the host's own for
+a host), so ``{{ booking.start|time }}`` is "2:30 p.m." in an English copy and "14:30"
+in a German one, and the invite's texts follow the same language. A "released" email sees the
 booking as that host last knew it: their time, them as host. docs/emails.md lists the
 context each template sees.
 
@@ -176,15 +176,33 @@ def _previous_time(booking: Booking) -> dict[str, datetime] | None:
         return None
 
 
+def _held_time(booking: Booking) -> dict[str, datetime] | None:
+    """The time the former host held, from this revision's handover line (a reassignment
+    keeps the time; older lines lack it, and the latest move tells it instead)."""
+    events = booking.events.filter(kind=EventKind.REASSIGNED).order_by("-created_at", "-pk")
+    event = events.first()
+    held = (event.data or {}).get("held") if event is not None else None
+    if event is None or event.data.get("sequence") != booking.sequence or not held:
+        return _previous_time(booking)
+    try:
+        return {
+            "start": datetime.fromisoformat(held["start"]),
+            "end": datetime.fromisoformat(held["end"]),
+        }
+    except (KeyError, TypeError, ValueError):
+        return _previous_time(booking)
+
+
 def _as_released(booking: Booking, host: Host) -> Booking:
-    """The booking as ``host`` held it before the move: their CANCEL must name that event.
+    """The booking as ``host`` held it before the handover: their CANCEL must name that
+    event.
 
     Calendars ignore a CANCEL from another ORGANIZER or for another time, so the copy has
-    ``host`` as its host and the previous start and end; UID and SEQUENCE stay current.
+    ``host`` as its host and the time they held; UID and SEQUENCE stay current.
     """
     released = copy.copy(booking)
     released.host = host
-    previous = _previous_time(booking)
+    previous = _held_time(booking)
     if previous is not None:
         released.start, released.end = previous["start"], previous["end"]
         released.duration_minutes = (released.end - released.start) // timedelta(minutes=1)

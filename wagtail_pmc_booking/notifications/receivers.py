@@ -1,9 +1,9 @@
 """Emails follow committed booking changes: one task per recipient, queued here.
 
 Connected from ``AppConfig.ready`` after the Zoom receiver, so a meeting made within the
-inline budget is already in the emails. A reschedule that changed the host is news to both
-hosts: the new one is told of a new booking, the former one (unless still a co-host) gets
-the email that cancels their copy.
+inline budget is already in the emails. A reschedule or reassignment that changed the host
+is news to both hosts: the new one is told of a new booking, the former one (unless still
+a co-host) gets the email that cancels their copy.
 """
 
 import logging
@@ -45,7 +45,8 @@ def email_the_meeting(sender: object, *, booking_pk: int, **kwargs: object) -> N
 def _host_emails(booking: Booking, change: Change) -> list[tuple[int, str]]:
     """``(host pk, notice)`` of each host's email: a handover is news to both hosts."""
     hosts = [booking.host_id, *booking.co_hosts.values_list("pk", flat=True)]
-    former = _former_host(booking) if change == Change.RESCHEDULED else None
+    handover = change in (Change.RESCHEDULED, Change.REASSIGNED)
+    former = _former_host(booking) if handover else None
     if former is None:
         return [(host_pk, change) for host_pk in hosts]
     owed: list[tuple[int, str]] = [
