@@ -4,6 +4,7 @@ import re
 from datetime import date
 
 import pytest
+import time_machine
 from django.test import RequestFactory
 from wagtail.admin.menu import admin_menu
 
@@ -80,18 +81,19 @@ def test_host_listing_searches_name_email_and_slug(admin_client, owned_host, que
 
 
 def test_out_of_office_listing_names_all_hosts_and_whole_days(admin_client, global_out_of_office):
-    html = admin_client.get(admin_url(OutOfOffice, "list")).content.decode()
+    html = admin_client.get(admin_url(OutOfOffice, "list") + "?when=all").content.decode()
 
-    assert re.search(r"<td[^>]*>\s*All hosts\s*</td>", html)
+    assert re.search(r"<td[^>]*>\s*Every host\s*</td>", html)
     assert re.search(r"<td[^>]*>\s*Whole day\s*</td>", html)
 
 
 def test_out_of_office_listing_shows_a_blocked_window_times(admin_client, owned_host):
-    assert "14:00–18:00" in admin_client.get(admin_url(OutOfOffice, "list")).content.decode()
+    listing = admin_client.get(admin_url(OutOfOffice, "list") + "?when=all")
+    assert "14:00–18:00" in listing.content.decode()
 
 
 def test_out_of_office_listing_filters_by_host(admin_client, owned_host, other_host):
-    entries = listed(admin_client, OutOfOffice, f"?host={other_host.pk}")
+    entries = listed(admin_client, OutOfOffice, f"?host={other_host.pk}&when=all")
 
     assert {entry.host for entry in entries} == {other_host}
 
@@ -107,13 +109,58 @@ def test_out_of_office_listing_filters_by_enabled(admin_client, owned_host):
         host=owned_host, start_date=date(2026, 6, 1), end_date=date(2026, 6, 1), is_enabled=False
     )
 
-    assert listed(admin_client, OutOfOffice, "?is_enabled=false") == [disabled]
+    assert listed(admin_client, OutOfOffice, "?is_enabled=false&when=all") == [disabled]
 
 
 def test_out_of_office_listing_searches_reason(admin_client, owned_host):
-    [entry] = listed(admin_client, OutOfOffice, "?q=travel")
+    [entry] = listed(admin_client, OutOfOffice, "?q=travel&when=all")
 
     assert (entry.reason, entry.start_date) == ("Travel Day", date(2026, 4, 22))
+
+
+@pytest.fixture
+def entries(owned_host, global_out_of_office):
+    """The seed host's three April 2026 entries, Christmas 2026 for every host, and one
+    disabled in 2027."""
+    later = OutOfOffice.objects.create(
+        host=owned_host, start_date=date(2027, 1, 4), end_date=date(2027, 1, 8), is_enabled=False
+    )
+    return list(owned_host.out_of_office.exclude(pk=later.pk)), global_out_of_office, later
+
+
+@time_machine.travel("2026-12-01 12:00Z", tick=False)
+def test_out_of_office_listing_shows_upcoming_entries_soonest_first(admin_client, entries):
+    _april, christmas, later = entries
+    response = admin_client.get(admin_url(OutOfOffice, "list"))
+
+    assert list(response.context["object_list"]) == [christmas, later]
+
+
+@time_machine.travel("2026-12-01 12:00Z", tick=False)
+def test_out_of_office_listing_shows_past_entries_latest_first(admin_client, entries):
+    april, _christmas, _later = entries
+    past = listed(admin_client, OutOfOffice, "?when=past")
+    ordered = admin_client.get(admin_url(OutOfOffice, "list") + "?when=past")
+
+    assert set(past) == set(april)
+    assert [e.start_date for e in ordered.context["object_list"]] == sorted(
+        (e.start_date for e in april), reverse=True
+    )
+
+
+@time_machine.travel("2026-12-01 12:00Z", tick=False)
+def test_out_of_office_listing_shows_every_entry_on_request(admin_client, entries):
+    april, christmas, later = entries
+    assert listed(admin_client, OutOfOffice, "?when=all") == [*april, christmas, later]
+
+
+@time_machine.travel("2026-12-01 12:00Z", tick=False)
+def test_out_of_office_status_is_a_badge_not_true(admin_client, entries):
+    html = admin_client.get(admin_url(OutOfOffice, "list")).content.decode()
+
+    assert re.search(r'class="[^"]*w-status[^"]*"[^>]*>\s*Enabled\s*<', html)
+    assert re.search(r'class="[^"]*w-status[^"]*"[^>]*>\s*Disabled\s*<', html)
+    assert ">True<" not in html and ">False<" not in html
 
 
 def test_meeting_type_listing_counts_hosts_and_shows_lengths(admin_client, owned_host, other_host):

@@ -36,7 +36,11 @@ def weekly_summary(host: Host) -> str:
 
 
 def out_of_office_host(entry: OutOfOffice) -> str:
-    return entry.host.name if entry.host_id else gettext("All hosts")
+    return entry.host.name if entry.host_id else gettext("Every host")
+
+
+def out_of_office_status(entry: OutOfOffice) -> str:
+    return gettext("Enabled") if entry.is_enabled else gettext("Disabled")
 
 
 def out_of_office_times(entry: OutOfOffice) -> str:

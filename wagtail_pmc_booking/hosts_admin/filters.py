@@ -3,8 +3,10 @@
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.permissions import policy_registry
@@ -33,11 +35,37 @@ def hosts_for_filter(request: HttpRequest) -> QuerySet[Any]:
     )
 
 
+UPCOMING, PAST, EVERY = "upcoming", "past", "all"
+
+
 class OutOfOfficeFilterSet(WagtailFilterSet):
+    """Upcoming entries unless asked otherwise: last spring's holidays are history."""
+
+    when = django_filters.ChoiceFilter(
+        label=_("When"),
+        choices=[(UPCOMING, _("Upcoming")), (PAST, _("Past")), (EVERY, _("All"))],
+        method="filter_when",
+        empty_label=None,
+        widget=forms.RadioSelect,
+    )
     host = django_filters.ModelChoiceFilter(
-        label=_("Host"), queryset=hosts_for_filter, null_label=_("All hosts")
+        label=_("Host"), queryset=hosts_for_filter, null_label=_("Every host")
     )
 
     class Meta:
         model = OutOfOffice
-        fields = ["host", "is_enabled"]
+        fields = ["when", "host", "is_enabled"]
+
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        if data is not None and not data.get("when"):
+            data = data.copy()
+            data["when"] = UPCOMING
+        super().__init__(data, *args, **kwargs)
+
+    def filter_when(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        today = timezone.localdate()
+        if value == UPCOMING:
+            return queryset.filter(end_date__gte=today)
+        if value == PAST:
+            return queryset.filter(end_date__lt=today).order_by("-start_date", "-start_time")
+        return queryset

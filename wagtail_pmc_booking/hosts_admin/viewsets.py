@@ -17,11 +17,17 @@ from wagtail.admin.panels import (
     MultiFieldPanel,
     ObjectList,
 )
-from wagtail.admin.ui.tables import BooleanColumn, Column
+from wagtail.admin.ui.tables import BooleanColumn, Column, StatusTagColumn
 
 from ..calendars.admin import calendar_panels
 from ..models import Host, MeetingType, OutOfOffice
-from .display import durations_label, out_of_office_host, out_of_office_times, weekly_summary
+from .display import (
+    durations_label,
+    out_of_office_host,
+    out_of_office_status,
+    out_of_office_times,
+    weekly_summary,
+)
 from .filters import HostFilterSet, OutOfOfficeFilterSet
 from .forms import (
     HostAdminForm,
@@ -171,7 +177,12 @@ class OutOfOfficeViewSet(OwnedSnippetViewSet):
         Column("times", label=_("Times"), accessor=out_of_office_times),
         Column("host", label=_("Host"), accessor=out_of_office_host),
         "reason",
-        BooleanColumn("is_enabled", label=_("Enabled")),
+        StatusTagColumn(
+            "is_enabled",
+            label=_("Status"),
+            accessor=out_of_office_status,
+            primary=lambda entry: entry.is_enabled,
+        ),
     ]
     filterset_class = OutOfOfficeFilterSet
     search_fields = ["reason"]

@@ -64,7 +64,7 @@ class OutOfOffice(models.Model):
             when += f" – {self.end_date:%Y-%m-%d}"
         if self.start_time and self.end_time:
             when += f" {self.start_time:%H:%M}–{self.end_time:%H:%M}"
-        who = self.host.name if self.host_id else gettext("All hosts")
+        who = self.host.name if self.host_id else gettext("Every host")
         return f"{who}: {when}" + (f" ({self.reason})" if self.reason else "")
 
     @property
