@@ -22,19 +22,21 @@ from ..validators import available_timezones
 from .permissions import out_of_office_permission_policy
 
 
-class TimezoneInput(forms.TextInput):
-    """A text box suggesting IANA zone names; the model validator rejects unknown ones."""
+class TimezoneSelect(forms.Select):
+    """Every IANA zone; in the browser each is named as the booking widget names it
+    ("Asia/Kolkata — India Standard Time, GMT+05:30") and a search box narrows the list."""
 
-    template_name = "wagtail_pmc_booking/admin/widgets/timezone_input.html"
+    template_name = "wagtail_pmc_booking/admin/widgets/timezone_select.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"size": 8, **(attrs or {})})
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
-        context = super().get_context(name, value, attrs)
-        widget = context["widget"]
-        widget["datalist_id"] = f"{widget['attrs'].get('id') or name}-zones"
-        widget["attrs"]["list"] = widget["datalist_id"]
-        widget["attrs"].setdefault("autocomplete", "off")
-        widget["zones"] = sorted(available_timezones())
-        return context
+        zones = sorted(available_timezones())
+        if value and value not in zones:  # a stored zone since withdrawn: shown, then refused
+            zones.insert(0, value)
+        self.choices = [(zone, zone) for zone in zones]
+        return super().get_context(name, value, attrs)
 
 
 class LanguageSelect(forms.Select):

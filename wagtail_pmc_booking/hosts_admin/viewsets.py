@@ -34,7 +34,7 @@ from .forms import (
     LanguageSelect,
     MeetingTypeAdminForm,
     OutOfOfficeAdminForm,
-    TimezoneInput,
+    TimezoneSelect,
 )
 from .owned import OwnedSnippetViewSet
 from .panels import ADMIN_ONLY, AdminOnlyFieldPanel
@@ -124,7 +124,7 @@ class HostViewSet(OwnedSnippetViewSet):
                             ),
                         ]
                     ),
-                    FieldPanel("timezone", widget=TimezoneInput),
+                    FieldPanel("timezone", widget=TimezoneSelect),
                     FieldRowPanel(
                         [FieldPanel("max_bookings_per_day"), FieldPanel("max_bookings_per_week")]
                     ),

@@ -47,6 +47,9 @@ const RENAMED = { "Asia/Calcutta": "Asia/Kolkata", "Europe/Kiev": "Europe/Kyiv" 
 export const modern = (zone) => RENAMED[zone] || zone;
 export const zoneLabel = (zone) =>
 	`${tzName(zone, "longGeneric")} — ${tzName(zone, "longOffset").replace("-", "−")} (${zone.split("/").pop().replace(/_/g, " ")})`;
+// The admin's timezone chooser: "Asia/Kolkata — India Standard Time, GMT+05:30".
+export const zoneTitle = (zone) =>
+	`${zone} — ${tzName(zone, "longGeneric")}, ${tzName(zone, "longOffset").replace("-", "−")}`;
 let zones;
 export const zoneList = () =>
 	(zones ||= [...new Set([...Intl.supportedValuesOf("timeZone").map(modern), "UTC"])].sort().map((z) => [z, zoneLabel(z)]));
