@@ -199,6 +199,24 @@ def test_host_editor_reads_like_host_controls(admin_client, owned_host):
         assert heading in html
 
 
+def test_the_week_grid_shows_each_day_with_its_windows_or_unavailable(admin_client, owned_host):
+    html = admin_client.get(admin_url(Host, "edit", owned_host)).content.decode()
+
+    days = re.findall(
+        r'<fieldset class="pmc-week__day" data-pmc-day="(\d)">(.*?)</fieldset>', html, re.S
+    )
+    assert [day for day, _ in days] == ["0", "1", "2", "3", "4", "5", "6"]
+    monday, saturday = days[0][1], days[5][1]
+    assert "<legend" in monday and "Monday" in monday
+    times = re.findall(
+        r'type="time" name="availability_windows-\d+-(?:start|end)_time" value="([\d:]+)"', monday
+    )
+    assert times == ["09:00", "12:30", "14:00", "18:00"]
+    assert re.search(r"data-pmc-unavailable hidden", monday)
+    assert re.search(r"data-pmc-unavailable>\s*Unavailable", saturday)
+    assert html.count("data-pmc-window>") == 10 + 1  # the seed's ten, and the template's
+
+
 def test_timezone_is_chosen_from_every_iana_zone_not_typed(admin_client, owned_host):
     html = admin_client.get(admin_url(Host, "edit", owned_host)).content.decode()
 

@@ -37,7 +37,7 @@ from .forms import (
     TimezoneSelect,
 )
 from .owned import OwnedSnippetViewSet
-from .panels import ADMIN_ONLY, AdminOnlyFieldPanel
+from .panels import ADMIN_ONLY, AdminOnlyFieldPanel, WeekGridPanel
 
 # == Hosts ==
 
@@ -82,18 +82,36 @@ class HostViewSet(OwnedSnippetViewSet):
                 icon="image",
                 help_text=_("How attendees see the host, and the language of the host's emails."),
             ),
-            InlinePanel(
-                "availability_windows",
+            MultiFieldPanel(
+                [
+                    FieldPanel("timezone", widget=TimezoneSelect),
+                    FieldPanel("durations"),
+                    FieldRowPanel(
+                        [
+                            FieldPanel(
+                                "buffer_before_minutes",
+                                help_text=_("Minutes kept free before each meeting."),
+                            ),
+                            FieldPanel(
+                                "buffer_after_minutes",
+                                help_text=_("Minutes kept free after each meeting."),
+                            ),
+                        ]
+                    ),
+                    FieldRowPanel(
+                        [FieldPanel("max_bookings_per_day"), FieldPanel("max_bookings_per_week")]
+                    ),
+                ],
+                heading=_("Meeting time preferences"),
+                icon="time",
+            ),
+            WeekGridPanel(
                 heading=_("Day-wise availability"),
                 label=_("Availability window"),
                 help_text=_(
-                    "Wall-clock times in the host's timezone; a day without windows is unavailable."
+                    "Wall-clock times in the host's timezone; a day without windows is "
+                    "unavailable. Windows of one day may not overlap."
                 ),
-                panels=[
-                    FieldRowPanel(
-                        [FieldPanel("weekday"), FieldPanel("start_time"), FieldPanel("end_time")]
-                    )
-                ],
             ),
             InlinePanel(
                 "date_overrides",
@@ -108,29 +126,6 @@ class HostViewSet(OwnedSnippetViewSet):
                         [FieldPanel("date"), FieldPanel("start_time"), FieldPanel("end_time")]
                     )
                 ],
-            ),
-            MultiFieldPanel(
-                [
-                    FieldPanel("durations"),
-                    FieldRowPanel(
-                        [
-                            FieldPanel(
-                                "buffer_before_minutes",
-                                help_text=_("Minutes kept free before each meeting."),
-                            ),
-                            FieldPanel(
-                                "buffer_after_minutes",
-                                help_text=_("Minutes kept free after each meeting."),
-                            ),
-                        ]
-                    ),
-                    FieldPanel("timezone", widget=TimezoneSelect),
-                    FieldRowPanel(
-                        [FieldPanel("max_bookings_per_day"), FieldPanel("max_bookings_per_week")]
-                    ),
-                ],
-                heading=_("Meeting time preferences"),
-                icon="time",
             ),
             MultiFieldPanel(
                 [

@@ -48,8 +48,12 @@ export const modern = (zone) => RENAMED[zone] || zone;
 export const zoneLabel = (zone) =>
 	`${tzName(zone, "longGeneric")} — ${tzName(zone, "longOffset").replace("-", "−")} (${zone.split("/").pop().replace(/_/g, " ")})`;
 // The admin's timezone chooser: "Asia/Kolkata — India Standard Time, GMT+05:30".
-export const zoneTitle = (zone) =>
-	`${zone} — ${tzName(zone, "longGeneric")}, ${tzName(zone, "longOffset").replace("-", "−")}`;
+export function zoneTitle(zone) {
+	const name = tzName(zone, "longGeneric");
+	const offset = tzName(zone, "longOffset").replace("-", "−");
+	// A zone without a name of its own is called by its offset ("GMT+00:00"): say it once.
+	return name.startsWith("GMT") ? `${zone} — ${offset}` : `${zone} — ${name}, ${offset}`;
+}
 let zones;
 export const zoneList = () =>
 	(zones ||= [...new Set([...Intl.supportedValuesOf("timeZone").map(modern), "UTC"])].sort().map((z) => [z, zoneLabel(z)]));
