@@ -49,6 +49,15 @@ class TimeRangeInput(forms.TimeInput):
         super().__init__(format="%H:%M")
 
 
+class DateInput(forms.DateInput):
+    """The browser's own date picker, as for the times beside it."""
+
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")
+
+
 class WeekGridPanel(InlinePanel):
     """The host's ``AvailabilityWindow`` rows as a week: a row per weekday with its windows
     (add, remove, "Copy to all weekdays": Monday to Friday), "Unavailable" on a day

@@ -37,7 +37,13 @@ from .forms import (
     TimezoneSelect,
 )
 from .owned import OwnedSnippetViewSet
-from .panels import ADMIN_ONLY, AdminOnlyFieldPanel, WeekGridPanel
+from .panels import (
+    ADMIN_ONLY,
+    AdminOnlyFieldPanel,
+    DateInput,
+    TimeRangeInput,
+    WeekGridPanel,
+)
 
 # == Hosts ==
 
@@ -123,7 +129,11 @@ class HostViewSet(OwnedSnippetViewSet):
                 ),
                 panels=[
                     FieldRowPanel(
-                        [FieldPanel("date"), FieldPanel("start_time"), FieldPanel("end_time")]
+                        [
+                            FieldPanel("date", widget=DateInput),
+                            FieldPanel("start_time", widget=TimeRangeInput),
+                            FieldPanel("end_time", widget=TimeRangeInput),
+                        ]
                     )
                 ],
             ),
