@@ -79,6 +79,7 @@ DOMAIN_ERRORS = [
     (exceptions.SlotUnavailable, 409, "slot_unavailable"),
     (exceptions.BookingCancelled, 409, "booking_cancelled"),
     (exceptions.BookingChanged, 409, "booking_changed"),
+    (exceptions.TooLate, 409, "too_late"),
     (exceptions.BookingBusy, 503, "busy"),
 ]
 
