@@ -265,7 +265,7 @@ def cancel(
 
 
 def reassign(
-    booking: Booking, host: Host, *, actor: Actor | str, now: datetime | None = None
+    booking: Booking, host: Host, actor: Actor | str, *, now: datetime | None = None
 ) -> BookingResult:
     """Give a confirmed booking to another host of its meeting type, at the same time.
 

@@ -1,5 +1,6 @@
 """The Host editor refuses bad availability and preferences and then stores nothing."""
 
+import re
 from datetime import time
 
 import pytest
@@ -163,3 +164,21 @@ def test_admin_creates_a_host_with_windows_and_out_of_office(admin_client, db):
     host = Host.objects.get(slug="kiran")
     assert mondays(host) == [(time(9), time(12)), (time(13), time(17))]
     assert host.out_of_office.get().is_whole_day
+
+
+def test_the_week_grid_shows_an_overlap_and_a_reversed_window_on_their_rows(
+    admin_client, owned_host, edit_url
+):
+    rows = with_window(owned_host, MONDAY, time(12), time(14))
+    rows.append({"weekday": 1, "start_time": time(17), "end_time": time(16)})
+
+    html = post_rejected(
+        admin_client, edit_url, host_data(owned_host, windows=rows)
+    ).content.decode()
+
+    monday = html.split('data-pmc-day="0"')[1].split("</fieldset>")[0]
+    tuesday = html.split('data-pmc-day="1"')[1].split("</fieldset>")[0]
+    overlap = "Monday: 09:00–12:30 overlaps 12:00–14:00."
+    assert monday.count(overlap) == 1
+    assert re.search(r'value="12:00(:00)?".*?' + re.escape(overlap), monday, re.S)
+    assert "To: The window must end after it starts." in tuesday

@@ -69,7 +69,8 @@ def test_a_cancelled_booking_gives_its_place_back(host):
     assert book(demo, utc(14, 9)).status == "confirmed"
 
 
-def test_round_robin_skips_a_capped_host(db):
+@pytest.mark.parametrize("assignment", ["round_robin", "least_busy"])
+def test_round_robin_and_least_busy_skip_a_capped_host(db, assignment):
     hosts = [
         factories.make_host(
             windows=ALL_WEEK, timezone="UTC", buffer_before_minutes=0, buffer_after_minutes=0
@@ -78,7 +79,7 @@ def test_round_robin_skips_a_capped_host(db):
     ]
     capped, free = hosts
     Host.objects.filter(pk=capped.pk).update(max_bookings_per_week=1)
-    demo = factories.make_meeting_type(hosts=hosts, assignment="round_robin")
+    demo = factories.make_meeting_type(hosts=hosts, assignment=assignment)
     book(demo, utc(13, 9), host=capped)
 
     assigned = {book(demo, utc(14, hour)).host_id for hour in (9, 10, 11)}

@@ -42,7 +42,7 @@ def booked(fake_zoom, book, demo, hosts):
 @pytest.fixture
 def reassign(committed):
     def reassign(booking, host, **kwargs):
-        return committed(booking_service.reassign, booking, host, actor="admin", **kwargs).booking
+        return committed(booking_service.reassign, booking, host, "admin", **kwargs).booking
 
     return reassign
 

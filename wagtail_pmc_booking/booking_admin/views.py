@@ -485,7 +485,7 @@ class ReassignView(OneBookingMixin, generic.WagtailAdminTemplateMixin, FormView)
     def form_valid(self, form):
         host = form.cleaned_data["host"]
         try:
-            booking_service.reassign(self.object, host, actor=self.request.user.get_username())
+            booking_service.reassign(self.object, host, self.request.user.get_username())
         except BookingError as exc:  # taken meanwhile, or the database busy
             add_to_form(form, exc)
             return self.form_invalid(form)
