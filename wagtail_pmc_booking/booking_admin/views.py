@@ -299,19 +299,13 @@ class OneBookingMixin(PermissionCheckedMixin):
         return None
 
 
-class CancelView(OneBookingMixin, generic.WagtailAdminTemplateMixin, FormView):
-    """A confirmation form; only its POST cancels, through ``booking.cancel``."""
+class OneBookingFormPage(OneBookingMixin, generic.WagtailAdminTemplateMixin, FormView):
+    """A form page about one booking (cancel, reassign): titled by its id, under it in the
+    breadcrumbs, posting to ``action_url_name``."""
 
-    form_class = CancelForm
-    template_name = "wagtail_pmc_booking/booking_admin/cancel.html"
-    page_title = _("Cancel booking")
-    header_icon = "cross"
     index_url_name = None
     inspect_url_name = None
-    cancel_url_name = None
-
-    def refusal(self):
-        return None if self.object.is_confirmed else self.already_cancelled()
+    action_url_name = None
 
     @cached_property
     def inspect_url(self):
@@ -332,10 +326,22 @@ class CancelView(OneBookingMixin, generic.WagtailAdminTemplateMixin, FormView):
         context = super().get_context_data(**kwargs)
         context.update(
             booking=self.object,
-            action_url=reverse(self.cancel_url_name, args=[quote(self.object.pk)]),
+            action_url=reverse(self.action_url_name, args=[quote(self.object.pk)]),
             inspect_url=self.inspect_url,
         )
         return context
+
+
+class CancelView(OneBookingFormPage):
+    """A confirmation form; only its POST cancels, through ``booking.cancel``."""
+
+    form_class = CancelForm
+    template_name = "wagtail_pmc_booking/booking_admin/cancel.html"
+    page_title = _("Cancel booking")
+    header_icon = "cross"
+
+    def refusal(self):
+        return None if self.object.is_confirmed else self.already_cancelled()
 
     def already_cancelled(self):
         messages.warning(
@@ -428,16 +434,13 @@ class ReassignForm(forms.Form):
         self.fields["host"].queryset = Host.objects.filter(pk__in=[h.pk for h in hosts])
 
 
-class ReassignView(OneBookingMixin, generic.WagtailAdminTemplateMixin, FormView):
+class ReassignView(OneBookingFormPage):
     """Site admins give a booking to another free host of its meeting type, same time."""
 
     form_class = ReassignForm
     template_name = "wagtail_pmc_booking/booking_admin/reassign.html"
     page_title = _("Reassign booking")
     header_icon = "user"
-    index_url_name = None
-    inspect_url_name = None
-    reassign_url_name = None
 
     def refusal(self):
         if not self.permission_policy.user_manages_all(self.request.user, "change"):
@@ -452,35 +455,11 @@ class ReassignView(OneBookingMixin, generic.WagtailAdminTemplateMixin, FormView)
         return None
 
     @cached_property
-    def inspect_url(self):
-        return reverse(self.inspect_url_name, args=[quote(self.object.pk)])
-
-    @cached_property
     def candidates(self):
         return booking_service.reassign_candidates(self.object)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "hosts": self.candidates}
-
-    def get_page_subtitle(self):
-        return self.object.public_id
-
-    def get_breadcrumbs_items(self):
-        return [
-            *self.breadcrumbs_items,
-            {"url": reverse(self.index_url_name), "label": _("Bookings")},
-            {"url": self.inspect_url, "label": self.object.public_id},
-            {"url": "", "label": self.get_page_title()},
-        ]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            booking=self.object,
-            action_url=reverse(self.reassign_url_name, args=[quote(self.object.pk)]),
-            inspect_url=self.inspect_url,
-        )
-        return context
 
     def form_valid(self, form):
         host = form.cleaned_data["host"]

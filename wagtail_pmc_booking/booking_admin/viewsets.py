@@ -143,7 +143,7 @@ class BookingViewSet(ModelViewSet):
         return self.construct_view(
             self.cancel_view_class,
             inspect_url_name=self.get_url_name("inspect"),
-            cancel_url_name=self.get_url_name("cancel"),
+            action_url_name=self.get_url_name("cancel"),
         )
 
     @property
@@ -151,7 +151,7 @@ class BookingViewSet(ModelViewSet):
         return self.construct_view(
             self.reassign_view_class,
             inspect_url_name=self.get_url_name("inspect"),
-            reassign_url_name=self.get_url_name("reassign"),
+            action_url_name=self.get_url_name("reassign"),
         )
 
     @property

@@ -122,20 +122,14 @@ class Host(ClusterableModel):
         return zoneinfo.ZoneInfo(self.timezone)
 
 
-class AvailabilityWindow(Orderable):
-    """One weekly window, e.g. Monday 09:00–12:30; several per day may not overlap."""
+class Hours(Orderable):
+    """Wall-clock ``start_time``–``end_time`` in the host's zone; it must end after it starts."""
 
-    host = ParentalKey(Host, on_delete=models.CASCADE, related_name="availability_windows")
-    weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday.choices)
     start_time = models.TimeField(_("from"))
     end_time = models.TimeField(_("to"))
 
     class Meta(Orderable.Meta):
-        verbose_name = _("availability window")
-        verbose_name_plural = _("availability windows")
-
-    def __str__(self) -> str:
-        return f"{self.get_weekday_display()} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+        abstract = True
 
     def clean(self) -> None:
         super().clean()
@@ -146,7 +140,21 @@ class AvailabilityWindow(Orderable):
             )
 
 
-class DateOverride(Orderable):
+class AvailabilityWindow(Hours):
+    """One weekly window, e.g. Monday 09:00–12:30; several per day may not overlap."""
+
+    host = ParentalKey(Host, on_delete=models.CASCADE, related_name="availability_windows")
+    weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday.choices)
+
+    class Meta(Hours.Meta):
+        verbose_name = _("availability window")
+        verbose_name_plural = _("availability windows")
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+
+
+class DateOverride(Hours):
     """Hours on one date that replace its weekday's windows, e.g. Saturday 10:00–13:00.
 
     A date with overrides offers only them; several per date may not overlap. Closing a
@@ -155,21 +163,11 @@ class DateOverride(Orderable):
 
     host = ParentalKey(Host, on_delete=models.CASCADE, related_name="date_overrides")
     date = models.DateField(_("date"))
-    start_time = models.TimeField(_("from"))
-    end_time = models.TimeField(_("to"))
 
-    class Meta(Orderable.Meta):
+    class Meta(Hours.Meta):
         verbose_name = _("date override")
         verbose_name_plural = _("date overrides")
         indexes = [models.Index(fields=["host", "date"], name="pmc_override_host_date")]
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
-
-    def clean(self) -> None:
-        super().clean()
-        if self.start_time and self.end_time and self.start_time >= self.end_time:
-            raise ValidationError(
-                {"end_time": gettext("The window must end after it starts.")},
-                code="window_order",
-            )

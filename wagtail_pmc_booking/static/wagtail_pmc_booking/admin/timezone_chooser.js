@@ -1,7 +1,15 @@
 /* The host editor's timezone chooser: each zone named as the widget names it, and a search
  * box that narrows the list (by zone, city, name or offset). Without JavaScript the list
  * still holds every IANA zone. */
-import { zoneTitle } from "../widget/dates.js";
+import { tzName } from "../widget/dates.js";
+
+// "Asia/Kolkata — India Standard Time, GMT+05:30", in the widget's words for zones.
+function zoneTitle(zone) {
+	const name = tzName(zone, "longGeneric");
+	const offset = tzName(zone, "longOffset").replace("-", "−");
+	// A zone without a name of its own is called by its offset ("GMT+00:00"): say it once.
+	return name.startsWith("GMT") ? `${zone} — ${offset}` : `${zone} — ${name}, ${offset}`;
+}
 
 const words = (text) => text.toLowerCase().replace(/[−+]/g, (c) => (c === "−" ? "-" : "+"));
 

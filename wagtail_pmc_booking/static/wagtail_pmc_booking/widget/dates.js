@@ -41,19 +41,12 @@ export function useLanguage(language) {
 
 export const toggle12 = () => (h12 = !h12);
 
-const tzName = (zone, style) => fmt(zone, { timeZoneName: style }).formatToParts(NOW).find((p) => p.type === "timeZoneName").value;
+export const tzName = (zone, style) => fmt(zone, { timeZoneName: style }).formatToParts(NOW).find((p) => p.type === "timeZoneName").value;
 // Chromium lists some zones by old names
 const RENAMED = { "Asia/Calcutta": "Asia/Kolkata", "Europe/Kiev": "Europe/Kyiv" };
 export const modern = (zone) => RENAMED[zone] || zone;
 export const zoneLabel = (zone) =>
 	`${tzName(zone, "longGeneric")} — ${tzName(zone, "longOffset").replace("-", "−")} (${zone.split("/").pop().replace(/_/g, " ")})`;
-// The admin's timezone chooser: "Asia/Kolkata — India Standard Time, GMT+05:30".
-export function zoneTitle(zone) {
-	const name = tzName(zone, "longGeneric");
-	const offset = tzName(zone, "longOffset").replace("-", "−");
-	// A zone without a name of its own is called by its offset ("GMT+00:00"): say it once.
-	return name.startsWith("GMT") ? `${zone} — ${offset}` : `${zone} — ${name}, ${offset}`;
-}
 let zones;
 export const zoneList = () =>
 	(zones ||= [...new Set([...Intl.supportedValuesOf("timeZone").map(modern), "UTC"])].sort().map((z) => [z, zoneLabel(z)]));
