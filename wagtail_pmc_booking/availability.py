@@ -121,9 +121,12 @@ def load_pool(
     )
     if exclude_booking_id is not None:
         confirmed = confirmed.exclude(pk=exclude_booking_id)
+    # Without caps nothing is counted: the start and type of each booking are not read
+    # (turning stored values into datetimes is most of what loading costs).
+    counted = ("start", "meeting_type_id") if any(limits.values()) else ()
     taken = [
         *confirmed.filter(host_id__in=ids).values_list(
-            "host_id", "blocked_start", "blocked_end", "start", "meeting_type_id"
+            "host_id", "blocked_start", "blocked_end", *counted
         ),
         *Booking.co_hosts.through.objects.filter(
             host_id__in=ids, booking__in=confirmed
@@ -131,16 +134,16 @@ def load_pool(
             "host_id",
             "booking__blocked_start",
             "booking__blocked_end",
-            "booking__start",
-            "booking__meeting_type_id",
+            *(f"booking__{column}" for column in counted),
         ),
     ]
     busy: defaultdict[int, list[scheduling.Interval]] = defaultdict(list)
     starts: defaultdict[int, list[tuple[datetime, int]]] = defaultdict(list)
-    for host_id, blocked_start, blocked_end, start, type_id in taken:
+    for host_id, blocked_start, blocked_end, *start_and_type in taken:
         if blocked_start < hi and blocked_end > lo:
             busy[host_id].append(scheduling.Interval(blocked_start, blocked_end))
-        starts[host_id].append((start, type_id))
+        if start_and_type:
+            starts[host_id].append((start_and_type[0], start_and_type[1]))
     for host_id, intervals in calendar_busy(ids, lo, hi, fresh=hosts_given).items():
         busy[host_id].extend(intervals)
 

@@ -193,6 +193,8 @@ class _Checker:
         self.busy = IntervalIndex(schedule.busy)
         self.before = timedelta(minutes=schedule.buffer_before)
         self.after = timedelta(minutes=schedule.buffer_after)
+        # Read once: ``admits`` runs for every candidate start.
+        self.earliest, self.horizon = query.earliest_start, query.horizon_end
 
     def candidates(self, day_window: DayWindow) -> Iterator[datetime]:
         """Starts stepping in wall-clock time from the window's start that fit inside it.
@@ -243,15 +245,14 @@ class _Checker:
 
     def admits(self, start: datetime, local_date: date) -> bool:
         """Every rule except the window fit, which ``candidates`` already ensured."""
-        query, schedule = self.query, self.schedule
-        if not query.earliest_start <= start < query.horizon_end:
+        if not self.earliest <= start < self.horizon:
             return False
         end = start + self.duration
         if self.out_of_office.hits(start, end):
             return False
         if self.busy.hits(start - self.before, end + self.after):
             return False
-        return all(cap.allows(local_date) for cap in schedule.caps)
+        return all(cap.allows(local_date) for cap in self.schedule.caps)
 
     def starts(self, low: datetime, high: datetime) -> Iterator[datetime]:
         """Bookable starts in ``[low, high)``; windows wholly outside it are not walked."""
@@ -272,6 +273,15 @@ def host_slots(schedule: HostSchedule, query: SlotQuery) -> list[Slot]:
     expanded, and busy / out-of-office checks are binary searches, so the cost follows
     the range asked for, not the size of the host's calendar.
     """
+    duration = timedelta(minutes=query.duration)
+    return [
+        Slot(start, start + duration, (schedule.host_id,))
+        for start in _host_starts(schedule, query)
+    ]
+
+
+def _host_starts(schedule: HostSchedule, query: SlotQuery) -> list[datetime]:
+    """``host_slots``' starts, sorted, without a ``Slot`` each (pools merge thousands)."""
     low = max(query.range_start, query.earliest_start)
     high = min(query.range_end, query.horizon_end)
     if low >= high:
@@ -280,9 +290,7 @@ def host_slots(schedule: HostSchedule, query: SlotQuery) -> list[Slot]:
     first = low.astimezone(tz).date() - _ONE_DAY
     last = high.astimezone(tz).date() + _ONE_DAY
     checker = _Checker(schedule, query, first, last)
-    duration = timedelta(minutes=query.duration)
-    starts = set(checker.starts(low, high))
-    return [Slot(start, start + duration, (schedule.host_id,)) for start in sorted(starts)]
+    return sorted(set(checker.starts(low, high)))
 
 
 def is_bookable(schedule: HostSchedule, start: datetime, query: SlotQuery) -> bool:
@@ -312,16 +320,22 @@ def pool_slots(schedules: Sequence[HostSchedule], query: SlotQuery, mode: str) -
     """
     if mode not in (UNION, INTERSECTION):
         raise ValueError(f"unknown pool mode {mode!r}")
-    free: dict[tuple[datetime, datetime], list[int]] = {}
+    # Every slot of one query lasts the same: its start is its key.
+    free: dict[datetime, list[int]] = {}
     for schedule in schedules:
-        for slot in host_slots(schedule, query):
-            free.setdefault((slot.start, slot.end), []).append(schedule.host_id)
+        for start in _host_starts(schedule, query):
+            hosts = free.get(start)
+            if hosts is None:
+                free[start] = [schedule.host_id]
+            else:
+                hosts.append(schedule.host_id)
     everyone = [schedule.host_id for schedule in schedules]
-    return sorted(
-        Slot(start, end, tuple(host_ids))
-        for (start, end), host_ids in free.items()
-        if mode == UNION or host_ids == everyone
-    )
+    duration = timedelta(minutes=query.duration)
+    return [
+        Slot(start, start + duration, tuple(free[start]))
+        for start in sorted(free)
+        if mode == UNION or free[start] == everyone
+    ]
 
 
 def slots_by_local_date(slots: Iterable[Slot], tz: ZoneInfo | str) -> dict[date, list[Slot]]:
