@@ -12,10 +12,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def setup(description):
+def setup(description, flags=()):
+    """``flags``: extra on/off options of the benchmark, e.g. ``("--grid",)``."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
     parser.add_argument("--repeat", type=int, default=30)
+    for flag in flags:
+        parser.add_argument(flag, action="store_true")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     if args.database_url:

@@ -1,6 +1,9 @@
 """Time listing 60 days of round-robin slots for 25 hosts with 5,000 bookings.
 
-Run: ``.venv/bin/python benchmarks/slots.py [--database-url postgres://…]``.
+Run: ``.venv/bin/python benchmarks/slots.py [--database-url postgres://…] [--grid]``.
+``--grid`` instead prints the cold median for hosts {5, 25, 100} × days {7, 31, 62} ×
+bookings {1k, 5k, 50k} (spread over a year, so most lie outside the range listed), and
+the peak memory of the 100-host, 62-day listing.
 Prints the median and p95 of the whole read (queries + rules) and its query count, first
 without host calendars, then with one ``check_conflicts`` calendar per host holding
 2,000 busy intervals over the 60 days (issue 11: at most +1 query, +20% cold median).
@@ -8,7 +11,9 @@ without host calendars, then with one ``check_conflicts`` calendar per host hold
 
 import random
 import statistics
+import sys
 import time as clock
+import tracemalloc
 from datetime import UTC, datetime, time, timedelta
 
 from _django import percentile, setup
@@ -152,5 +157,82 @@ def main():
         teardown()
 
 
+def build_spread(now, hosts, bookings):
+    """``hosts`` hosts open 07:00–19:00 on weekdays, ``bookings`` half-hour bookings
+    spread over the coming year without overlaps (most outside any range listed)."""
+    from tests import factories
+    from wagtail_pmc_booking.models import Booking
+
+    made = [
+        factories.make_host(
+            windows={day: [(time(7), time(19))] for day in range(5)},
+            timezone=ZONES[n % len(ZONES)],
+            buffer_before_minutes=0,
+            buffer_after_minutes=0,
+        )
+        for n in range(hosts)
+    ]
+    meeting = factories.make_meeting_type(hosts=made, assignment="round_robin")
+    origin = now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    per_host, rows = bookings // hosts, []
+    for host in made:
+        for k in range(per_host):
+            start = origin + timedelta(minutes=30 * ((k * 7919) % (365 * 48)))
+            rows.append(factories.booking_row(meeting, host, start, buffers=(0, 0)))
+    Booking.objects.bulk_create(rows, batch_size=2000)
+    return meeting
+
+
+def grid(repeat):
+    from django.db import transaction
+    from django.test import override_settings
+
+    from wagtail_pmc_booking import availability
+
+    class Rollback(Exception):
+        pass
+
+    now = datetime.now(UTC)
+    print("cold median (ms) of one listing; rows: hosts × days, columns: bookings")
+    print(f"{'hosts':>5} {'days':>4} {'1k':>8} {'5k':>8} {'50k':>8}")
+    peak = None
+    with override_settings(WAGTAIL_PMC_BOOKING={"SLOTS_CACHE_SECONDS": 0}):
+        for hosts in (5, 25, 100):
+            medians: dict[int, list[float]] = {7: [], 31: [], 62: []}
+            for bookings in (1000, 5000, 50000):
+                try:
+                    with transaction.atomic():
+                        meeting = build_spread(now, hosts, bookings)
+                        for days in medians:
+                            first, last = now.date(), (now + timedelta(days=days - 1)).date()
+
+                            def run(first=first, last=last, meeting=meeting):
+                                return availability.list_slots(
+                                    meeting, start_date=first, end_date=last, tz="UTC", duration=30
+                                )
+
+                            _, timings, _ = measure(run, repeat)
+                            medians[days].append(statistics.median(timings))
+                            if hosts == 100 and days == 62 and bookings == 50000:
+                                tracemalloc.start()
+                                run()
+                                peak = tracemalloc.get_traced_memory()[1]
+                                tracemalloc.stop()
+                        raise Rollback
+                except Rollback:
+                    pass
+            for days, row in medians.items():
+                print(f"{hosts:>5} {days:>4} " + " ".join(f"{m:>8.1f}" for m in row))
+    if peak is not None:
+        print(f"peak memory of one 100-host, 62-day listing (50k bookings): {peak / 2**20:.1f} MB")
+
+
 if __name__ == "__main__":
-    main()
+    if "--grid" in sys.argv:
+        args, teardown = setup(__doc__, flags=("--grid",))
+        try:
+            grid(min(args.repeat, 5))
+        finally:
+            teardown()
+    else:
+        main()
