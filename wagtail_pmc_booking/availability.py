@@ -26,7 +26,7 @@ from .models import (
     MeetingType,
     OutOfOffice,
 )
-from .models.bookings import BookingStatus
+from .models.bookings import BookingStatus, overlap_filter
 from .scheduling import Slot
 from .scheduling.rules import boundary, zone
 
@@ -116,11 +116,21 @@ def load_pool(
     # A week's cap counts the bookings of every day of the weeks the range touches.
     weekly = any(period == scheduling.WEEK for by_host in limits.values() for period, *_ in by_host)
     count_lo, count_hi = (lo - _WEEK, hi + _WEEK) if weekly else (lo, hi)
-    confirmed = Booking.objects.filter(status=BookingStatus.CONFIRMED).overlapping(
-        count_lo, count_hi
+    # Unordered: an ORDER BY makes SQLite pick the (status, start) index and scan every
+    # confirmed booking instead of the range's rows.
+    confirmed = (
+        Booking.objects.filter(status=BookingStatus.CONFIRMED)
+        .overlapping(count_lo, count_hi)
+        .order_by()
+    )
+    co_hosted = Booking.co_hosts.through.objects.filter(
+        overlap_filter(count_lo, count_hi, "booking__"),
+        host_id__in=ids,
+        booking__status=BookingStatus.CONFIRMED,
     )
     if exclude_booking_id is not None:
         confirmed = confirmed.exclude(pk=exclude_booking_id)
+        co_hosted = co_hosted.exclude(booking_id=exclude_booking_id)
     # Without caps nothing is counted: the start and type of each booking are not read
     # (turning stored values into datetimes is most of what loading costs).
     counted = ("start", "meeting_type_id") if any(limits.values()) else ()
@@ -128,9 +138,9 @@ def load_pool(
         *confirmed.filter(host_id__in=ids).values_list(
             "host_id", "blocked_start", "blocked_end", *counted
         ),
-        *Booking.co_hosts.through.objects.filter(
-            host_id__in=ids, booking__in=confirmed
-        ).values_list(
+        # Joined, not ``booking__in=confirmed``: a subquery without the hosts reads every
+        # confirmed booking.
+        *co_hosted.values_list(
             "host_id",
             "booking__blocked_start",
             "booking__blocked_end",

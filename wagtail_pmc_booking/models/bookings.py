@@ -17,13 +17,35 @@ class BookingStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# The longest meeting a booking can store (its length is a small integer of minutes)
+# with the longest buffer before and after it.
+LONGEST_BLOCK = timedelta(minutes=32767 + 2 * 24 * 60)
+
+
+def overlap_filter(start: datetime, end: datetime, prefix: str = "") -> models.Q:
+    """A blocked range intersecting [start, end), on the fields under ``prefix`` (e.g.
+    ``"booking__"`` from a co-host row)."""
+    return models.Q(
+        **{
+            f"{prefix}blocked_start__lt": end,
+            f"{prefix}blocked_start__gt": start - LONGEST_BLOCK,
+            f"{prefix}blocked_end__gt": start,
+        }
+    )
+
+
 class BookingQuerySet(models.QuerySet["Booking"]):
     def confirmed(self) -> "BookingQuerySet":
         return self.filter(status=BookingStatus.CONFIRMED)
 
     def overlapping(self, start: datetime, end: datetime) -> "BookingQuerySet":
-        """Bookings whose blocked range intersects [start, end)."""
-        return self.filter(blocked_start__lt=end, blocked_end__gt=start)
+        """Bookings whose blocked range intersects [start, end).
+
+        No blocked range is longer than ``LONGEST_BLOCK``, so its start is bounded on both
+        sides: the ``(host, status, blocked_start)`` index then reads only the range's
+        rows, not every booking before ``end`` (a site's whole history).
+        """
+        return self.filter(overlap_filter(start, end))
 
 
 class Booking(models.Model):
@@ -104,6 +126,8 @@ class Booking(models.Model):
         indexes = [
             models.Index(fields=["host", "status", "blocked_start"]),
             models.Index(fields=["status", "start"]),
+            # The pool's co-host rows are found through the bookings in a range.
+            models.Index(fields=["status", "blocked_start"], name="pmc_booking_status_blocked"),
         ]
         constraints = [
             models.CheckConstraint(
