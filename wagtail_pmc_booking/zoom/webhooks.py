@@ -129,20 +129,18 @@ def receive(body: bytes, headers: Mapping[str, str], *, now: float | None = None
             raise WebhookInvalid("plainToken is missing")
         return url_validation_answer(plain_token, secret)
     meeting = payload.get("object")
-    if name in (MEETING_DELETED, MEETING_UPDATED) and isinstance(meeting, dict):
-        meeting_id = _meeting_id(meeting.get("id"))
-        if meeting_id is not None:
-            if name == MEETING_DELETED:
-                meeting_deleted(meeting_id)
-            else:
-                meeting_updated(meeting_id, meeting)
-    if name in attendance.EVENTS and isinstance(meeting, dict):
-        meeting_id = _meeting_id(meeting.get("id"))
-        if meeting_id is not None:
-            try:
-                attendance.receive(name, meeting_id, meeting, event_ts=event.get("event_ts"))
-            except attendance.AttendanceEventInvalid as exc:
-                raise WebhookInvalid(str(exc)) from None
+    meeting_id = _meeting_id(meeting.get("id")) if isinstance(meeting, dict) else None
+    if meeting_id is None:
+        return {"status": "ok"}
+    if name == MEETING_DELETED:
+        meeting_deleted(meeting_id)
+    elif name == MEETING_UPDATED:
+        meeting_updated(meeting_id, meeting)
+    elif name in attendance.EVENTS:
+        try:
+            attendance.receive(name, meeting_id, meeting, event_ts=event.get("event_ts"))
+        except attendance.AttendanceEventInvalid as exc:
+            raise WebhookInvalid(str(exc)) from None
     return {"status": "ok"}
 
 
