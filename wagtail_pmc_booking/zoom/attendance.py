@@ -240,19 +240,21 @@ def decide(
     now: datetime,
     no_show_from: datetime,
     ended_at: datetime | None = None,
-) -> None:
-    """Reach the automatic verdict, unless a person set one.
+    actor: Actor | str = Actor.ZOOM,
+) -> str | None:
+    """Reach the automatic verdict, unless a person set one; the verdict, or None.
 
     ``ended_at`` is when Zoom says the meeting ended: an empty meeting that ended before
     ``no_show_from`` is not yet a no-show, whatever the time now.
     """
     if attendance.is_overridden:
-        return
+        return None
     verdict = automatic_verdict(
         attendance, now=ended_at if ended_at is not None else now, no_show_from=no_show_from
     )
     if verdict is not None:
-        settle(attendance, booking, verdict, now=now)
+        settle(attendance, booking, verdict, now=now, actor=actor)
+    return verdict
 
 
 def settle(
@@ -346,12 +348,17 @@ def set_by_person(
             grace = timedelta(minutes=booking_settings.ATTENDANCE_GRACE_MINUTES)
             ended_at = attendance.meeting_ended_at
             no_show_from = booking.end if ended_at else booking.end + grace
-            verdict = automatic_verdict(attendance, now=ended_at or now, no_show_from=no_show_from)
+            verdict = decide(
+                attendance,
+                booking,
+                now=now,
+                no_show_from=no_show_from,
+                ended_at=ended_at,
+                actor=actor,
+            )
             if verdict is None:
                 attendance.status = AttendanceStatus.UNKNOWN
                 attendance.save(update_fields=["status", "updated_at"])
-            else:
-                settle(attendance, booking, verdict, now=now, actor=actor)
         else:
             status = AttendanceStatus(choice)
             attendance.overridden_by, attendance.overridden_at = actor, now
