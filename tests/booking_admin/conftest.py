@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from tests import factories
@@ -52,6 +53,11 @@ def listed(client, query=""):
     response = client.get(index_url(query))
     assert response.status_code == 200
     return list(response.context["object_list"])
+
+
+def messages_of(response):
+    """The admin messages ("Booking … cancelled.") the response's request queued."""
+    return [str(message).strip() for message in get_messages(response.wsgi_request)]
 
 
 def assert_denied(response):

@@ -4,20 +4,15 @@ the inspect page, and the form a host's owner or a site admin sets the verdict w
 from datetime import timedelta
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from tests.booking_admin.conftest import assert_denied, inspect_url, listed, local
+from tests.booking_admin.conftest import assert_denied, inspect_url, listed, local, messages_of
 from wagtail_pmc_booking import booking as booking_service
 from wagtail_pmc_booking.models import Attendance, BookingEvent, Participant
 
 
 def attendance_url(booking):
     return reverse("pmc_bookings:attendance", args=[booking.pk])
-
-
-def messages_of(response):
-    return [str(message).strip() for message in get_messages(response.wsgi_request)]
 
 
 @pytest.fixture

@@ -3,10 +3,9 @@
 from email.utils import parseaddr
 
 import pytest
-from django.contrib.messages import get_messages
 from django.core import mail
 
-from tests.booking_admin.conftest import cancel_url, index_url, inspect_url
+from tests.booking_admin.conftest import cancel_url, index_url, inspect_url, messages_of
 from wagtail_pmc_booking import booking as booking_service
 from wagtail_pmc_booking.exceptions import BookingBusy, InvalidBookingRequest
 from wagtail_pmc_booking.models import Booking
@@ -25,10 +24,6 @@ def cancel_as_admin(admin_client, django_capture_on_commit_callbacks):
 
 def status_of(booking):
     return Booking.objects.get(pk=booking.pk).status
-
-
-def messages_of(response):
-    return [str(message).strip() for message in get_messages(response.wsgi_request)]
 
 
 def test_cancel_page_asks_for_a_reason_and_changes_nothing(admin_client, booking):

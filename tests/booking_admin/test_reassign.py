@@ -1,10 +1,9 @@
 """Reassign… on a booking's page: site admins only, free hosts only, then ``booking.reassign``."""
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from tests.booking_admin.conftest import assert_denied, inspect_url, local
+from tests.booking_admin.conftest import assert_denied, inspect_url, local, messages_of
 from wagtail_pmc_booking import booking as booking_service
 from wagtail_pmc_booking.models import Booking, OutOfOffice
 
@@ -46,7 +45,7 @@ def test_an_admin_reassigns_and_is_told_so(admin_client, booking, other_host, re
 
     assert response["Location"] == inspect_url(booking)
     assert host_of(booking) == "ravi"
-    (message,) = [str(m) for m in get_messages(response.wsgi_request)]
+    (message,) = messages_of(response)
     assert message.startswith(f"Booking {booking.public_id} now has Ravi Iyer as its host.")
     assert booking.events.get(kind="reassigned").actor == "admin"
 
