@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
@@ -27,6 +28,7 @@ from .models import (
     OutOfOffice,
 )
 from .models.bookings import BookingStatus, overlap_filter
+from .models.expressions import EpochSeconds
 from .scheduling import Slot
 from .scheduling.rules import boundary, zone
 
@@ -54,12 +56,10 @@ def meeting_type_hosts(
     meeting_type: MeetingType, host_ids: Sequence[int] | None = None
 ) -> list[Host]:
     """Active hosts, highest priority first, then by name: the first is the Zoom host."""
-    through = MeetingType.hosts.through.objects.filter(
-        meetingtype=meeting_type, host__is_active=True
-    ).select_related("host")
+    hosts = Host.objects.filter(meeting_types=meeting_type, is_active=True)
     if host_ids is not None:
-        through = through.filter(host_id__in=host_ids)
-    return sorted((row.host for row in through), key=host_order)
+        hosts = hosts.filter(pk__in=host_ids)
+    return sorted(hosts, key=host_order)
 
 
 def host_order(host: Host) -> tuple[int, str, int]:
@@ -131,31 +131,33 @@ def load_pool(
     if exclude_booking_id is not None:
         confirmed = confirmed.exclude(pk=exclude_booking_id)
         co_hosted = co_hosted.exclude(booking_id=exclude_booking_id)
-    # Without caps nothing is counted: the start and type of each booking are not read
-    # (turning stored values into datetimes is most of what loading costs).
-    counted = ("start", "meeting_type_id") if any(limits.values()) else ()
+    # Without caps nothing is counted: the start and type of each booking are not read.
+    counted = any(limits.values())
+
+    def columns(prefix: str = "") -> list[Any]:
+        fields = ["blocked_start", "blocked_end", *(["start"] if counted else [])]
+        seconds = _seconds(*(prefix + field for field in fields))
+        return ["host_id", *seconds, *([prefix + "meeting_type_id"] if counted else [])]
+
     taken = [
-        *confirmed.filter(host_id__in=ids).values_list(
-            "host_id", "blocked_start", "blocked_end", *counted
-        ),
+        *confirmed.filter(host_id__in=ids).values_list(*columns()),
         # Joined, not ``booking__in=confirmed``: a subquery without the hosts reads every
         # confirmed booking.
-        *co_hosted.values_list(
-            "host_id",
-            "booking__blocked_start",
-            "booking__blocked_end",
-            *(f"booking__{column}" for column in counted),
-        ),
+        *co_hosted.values_list(*columns("booking__")),
     ]
-    busy: defaultdict[int, list[scheduling.Interval]] = defaultdict(list)
-    starts: defaultdict[int, list[tuple[datetime, int]]] = defaultdict(list)
-    for host_id, blocked_start, blocked_end, *start_and_type in taken:
-        if blocked_start < hi and blocked_end > lo:
-            busy[host_id].append(scheduling.Interval(blocked_start, blocked_end))
-        if start_and_type:
-            starts[host_id].append((start_and_type[0], start_and_type[1]))
-    for host_id, intervals in calendar_busy(ids, lo, hi, fresh=hosts_given).items():
-        busy[host_id].extend(intervals)
+    lo_s, hi_s = scheduling.seconds(lo), scheduling.ceil_seconds(hi)
+    busy: defaultdict[int, list[scheduling.Span]] = defaultdict(list)
+    starts: defaultdict[int, list[tuple[int, int]]] = defaultdict(list)
+    if counted:
+        for host_id, blocked_start, blocked_end, start, type_id in taken:
+            if blocked_start < hi_s and blocked_end > lo_s:
+                busy[host_id].append((blocked_start, blocked_end))
+            starts[host_id].append((start, type_id))
+    else:
+        for host_id, blocked_start, blocked_end in taken:
+            busy[host_id].append((blocked_start, blocked_end))
+    for host_id, spans in calendar_busy(ids, lo, hi, fresh=hosts_given).items():
+        busy[host_id].extend(spans)
 
     schedules: list[scheduling.HostSchedule] = []
     for host in hosts:
@@ -165,7 +167,7 @@ def load_pool(
                 timezone=host.timezone,
                 windows=tuple(windows[host.pk]),
                 out_of_office=tuple(away[host.pk] + shared_away),
-                busy=tuple(scheduling.normalize(busy[host.pk])),
+                busy=tuple(busy[host.pk]),
                 buffer_before=host.buffer_before_minutes,
                 buffer_after=host.buffer_after_minutes,
                 caps=caps_of(host, limits[host.pk], starts[host.pk]),
@@ -173,6 +175,11 @@ def load_pool(
             )
         )
     return Pool(meeting_type, hosts, schedules)
+
+
+def _seconds(*fields: str) -> list[EpochSeconds]:
+    """Datetime columns read as seconds since the epoch: ends (and only they) round up."""
+    return [EpochSeconds(f, ceil=f.endswith("_end")) for f in fields]
 
 
 CapLimit = tuple[str, int, int | None]
@@ -200,9 +207,12 @@ def cap_limits(meeting_type: MeetingType, hosts: Sequence[Host]) -> dict[int, li
 
 
 def caps_of(
-    host: Host, limits: Sequence[CapLimit], starts: Sequence[tuple[datetime, int]]
+    host: Host, limits: Sequence[CapLimit], starts: Sequence[tuple[int, int]]
 ) -> tuple[scheduling.Cap, ...]:
-    """The host's caps with the bookings each counts, by host-local day or week."""
+    """The host's caps with the bookings each counts, by host-local day or week.
+
+    ``starts``: each booking's start in seconds since the epoch and its meeting type.
+    """
     tz = host.zoneinfo
     caps = []
     for period, limit, type_id in limits:
@@ -210,17 +220,17 @@ def caps_of(
         cap = scheduling.Cap(period, limit)
         for start, booked_type in starts:
             if type_id is None or booked_type == type_id:
-                counts[cap.period_of(start.astimezone(tz).date())] += 1
+                counts[cap.period_of(datetime.fromtimestamp(start, tz).date())] += 1
         caps.append(scheduling.Cap(period, limit, dict(counts)))
     return tuple(caps)
 
 
 class _BusyCopy:
-    """One slot-cache version's copy of hosts' calendar busy times, normalized per host."""
+    """One slot-cache version's copy of hosts' calendar busy times, merged per host."""
 
     def __init__(self, version: str) -> None:
         self.version = version
-        self.hosts: dict[int, tuple[list[datetime], list[scheduling.Interval]]] = {}
+        self.hosts: dict[int, tuple[list[int], list[scheduling.Span]]] = {}
 
 
 _busy_copy: _BusyCopy | None = None
@@ -228,14 +238,14 @@ _busy_copy: _BusyCopy | None = None
 
 def calendar_busy(
     ids: Sequence[int], lo: datetime, hi: datetime, *, fresh: bool = False
-) -> dict[int, list[scheduling.Interval]]:
-    """The stored busy times of the hosts' ``check_conflicts`` calendars inside ``lo..hi``.
+) -> dict[int, list[scheduling.Span]]:
+    """The stored busy times of the hosts' ``check_conflicts`` calendars inside ``lo..hi``,
+    as seconds since the epoch.
 
-    Calendars bring thousands of rows per host, and turning them into datetimes costs
-    more than the rules, so listings share a per-process copy per slot-cache version
-    (every change that drops the slot cache, a calendar sync included, drops it too):
-    one query for the hosts it does not hold yet, none after. ``fresh`` (the booking
-    writer, on locked rows) always reads the database.
+    Calendars bring thousands of rows per host, so listings share a per-process copy per
+    slot-cache version (every change that drops the slot cache, a calendar sync
+    included, drops it too): one query for the hosts it does not hold yet, none after.
+    ``fresh`` (the booking writer, on locked rows) always reads the database.
     """
     if not fresh:
         try:
@@ -253,21 +263,22 @@ def calendar_busy(
     if missing:
         loaded = _by_host(rows.filter(host_id__in=missing))
         for host_id in missing:
-            merged = scheduling.normalize(loaded[host_id])
-            copy.hosts[host_id] = ([i.end for i in merged], merged)
-    result: dict[int, list[scheduling.Interval]] = {}
+            merged = scheduling.merge(loaded[host_id])
+            copy.hosts[host_id] = ([end for _, end in merged], merged)
+    lo_s, hi_s = scheduling.seconds(lo), scheduling.ceil_seconds(hi)
+    result: dict[int, list[scheduling.Span]] = {}
     for host_id in ids:
         ends, merged = copy.hosts[host_id]
-        first = bisect_right(ends, lo)
-        last = bisect_left(ends, hi, lo=first)
-        result[host_id] = [i for i in merged[first : last + 1] if i.start < hi]
+        first = bisect_right(ends, lo_s)
+        last = bisect_left(ends, hi_s, lo=first)
+        result[host_id] = [span for span in merged[first : last + 1] if span[0] < hi_s]
     return result
 
 
-def _by_host(rows: "QuerySet[BusyTime]") -> defaultdict[int, list[scheduling.Interval]]:
-    found: defaultdict[int, list[scheduling.Interval]] = defaultdict(list)
-    for host_id, start, end in rows.values_list("host_id", "start", "end"):
-        found[host_id].append(scheduling.Interval(start, end))
+def _by_host(rows: "QuerySet[BusyTime]") -> defaultdict[int, list[scheduling.Span]]:
+    found: defaultdict[int, list[scheduling.Span]] = defaultdict(list)
+    for host_id, start, end in rows.values_list("host_id", *_seconds("start", "end")):
+        found[host_id].append((start, end))
     return found
 
 

@@ -174,7 +174,7 @@ def test_new_york_attendee_sees_monday_morning_ist_on_sunday_evening():
 
 class TestBookingBuffers:
     def test_booking_blocks_slots_whose_blocked_ranges_meet_its_own(self):
-        booked = replace(SEED_HOST, busy=(blocked_range(ist(13, 10), 30, 10, 15),))
+        booked = replace(SEED_HOST, busy=(blocked_range(ist(13, 10), 30, 10, 15).seconds,))
         assert ist_starts(booked, query_for(13))[:5] == [
             "09:00",
             "11:00",
@@ -184,7 +184,7 @@ class TestBookingBuffers:
         ]
 
     def test_booking_blocks_exactly_the_quarter_hours_in_reach(self):
-        booked = replace(SEED_HOST, busy=(blocked_range(ist(13, 10), 30, 10, 15),))
+        booked = replace(SEED_HOST, busy=(blocked_range(ist(13, 10), 30, 10, 15).seconds,))
         starts = ist_starts(booked, query_for(13, interval=15))
         assert starts[:3] == ["09:00", "11:00", "11:15"]
 
@@ -193,11 +193,11 @@ class TestBookingBuffers:
         assert (blocked.start, blocked.end) == (ist(13, 9, 50), ist(13, 10, 45))
 
     def test_blocked_ranges_that_only_touch_do_not_collide(self):
-        booked = replace(SEED_HOST, busy=(Interval(ist(13, 8), ist(13, 8, 50)),))
+        booked = replace(SEED_HOST, busy=(Interval(ist(13, 8), ist(13, 8, 50)).seconds,))
         assert ist_starts(booked, query_for(13))[0] == "09:00"
 
     def test_blocked_ranges_sharing_a_minute_collide(self):
-        booked = replace(SEED_HOST, busy=(Interval(ist(13, 8), ist(13, 8, 51)),))
+        booked = replace(SEED_HOST, busy=(Interval(ist(13, 8), ist(13, 8, 51)).seconds,))
         assert ist_starts(booked, query_for(13))[0] == "09:30"
 
 

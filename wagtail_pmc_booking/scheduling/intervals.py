@@ -1,4 +1,5 @@
-"""Half-open ``[start, end)`` interval algebra over aware UTC instants.
+"""Half-open ``[start, end)`` interval algebra over aware UTC instants, and the same
+intervals as whole seconds since the epoch (``Span``), which the slot rules compute with.
 
 Half-open intervals let a booking that ends at 10:00 sit next to one that starts at
 10:00 without the two counting as overlapping, which is what hosts expect.
@@ -9,11 +10,45 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from itertools import chain
-from operator import attrgetter
+from typing import TypeVar
 
-__all__ = ["Interval", "intersect", "normalize", "overlaps_any", "subtract", "union"]
+__all__ = [
+    "Interval",
+    "Span",
+    "ceil_seconds",
+    "instant",
+    "intersect",
+    "merge",
+    "normalize",
+    "overlaps_any",
+    "seconds",
+    "subtract",
+    "union",
+]
+
+Span = tuple[int, int]
+"""``[start, end)`` in whole seconds since the epoch: plain integers, so the rules compare
+and step them without building a ``datetime`` per candidate."""
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_SECOND = timedelta(seconds=1)
+
+
+def seconds(moment: datetime) -> int:
+    """Whole seconds since the epoch, rounded down (exact: no float in between)."""
+    return (moment - _EPOCH) // _SECOND
+
+
+def ceil_seconds(moment: datetime) -> int:
+    """Whole seconds since the epoch, rounded up: an exclusive end that keeps its instant."""
+    return -((_EPOCH - moment) // _SECOND)
+
+
+def instant(second: int) -> datetime:
+    """The aware UTC ``datetime`` of a second since the epoch (exact for an ``int``)."""
+    return datetime.fromtimestamp(second, UTC)
 
 
 @dataclass(frozen=True, order=True)
@@ -42,6 +77,27 @@ class Interval:
     def contains(self, other: Interval) -> bool:
         return self.start <= other.start and other.end <= self.end
 
+    @property
+    def seconds(self) -> Span:
+        """The whole seconds covering this interval (start rounded down, end up)."""
+        return seconds(self.start), ceil_seconds(self.end)
+
+
+Bound = TypeVar("Bound", datetime, int)
+
+
+def merge(bounds: Iterable[tuple[Bound, Bound]]) -> list[tuple[Bound, Bound]]:
+    """``(start, end)`` pairs sorted, overlapping or touching ones merged, empty ones
+    dropped: the canonical form, for ``Interval`` bounds and ``Span`` alike."""
+    merged: list[tuple[Bound, Bound]] = []
+    for start, end in sorted(pair for pair in bounds if pair[0] < pair[1]):
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
 
 def normalize(intervals: Iterable[Interval]) -> list[Interval]:
     """Sort, merge overlapping or touching intervals and drop empty ones.
@@ -49,19 +105,7 @@ def normalize(intervals: Iterable[Interval]) -> list[Interval]:
     The result is the canonical form the other operations (and ``overlaps_any``) rely on:
     sorted, pairwise disjoint and separated by a gap, so ends are sorted too.
     """
-    merged: list[Interval] = []
-    # A key sort: the dataclass's generated ``__lt__`` would be a Python call per
-    # comparison, and host calendars bring thousands of intervals per host.
-    for interval in sorted((i for i in intervals if i.start != i.end), key=_bounds):
-        if merged and interval.start <= merged[-1].end:
-            if interval.end > merged[-1].end:
-                merged[-1] = Interval(merged[-1].start, interval.end)
-        else:
-            merged.append(interval)
-    return merged
-
-
-_bounds = attrgetter("start", "end")
+    return [Interval(start, end) for start, end in merge((i.start, i.end) for i in intervals)]
 
 
 def union(*lists: Iterable[Interval]) -> list[Interval]:
@@ -119,25 +163,3 @@ def overlaps_any(interval: Interval, intervals: Sequence[Interval]) -> bool:
 
 def _end(interval: Interval) -> datetime:
     return interval.end
-
-
-class IntervalIndex:
-    """Normalized intervals prepared for many overlap questions on a hot path.
-
-    Same answer as ``overlaps_any``, but over plain bounds so no ``Interval`` is built
-    per question.
-    """
-
-    __slots__ = ("ends", "starts")
-
-    def __init__(self, intervals: Iterable[Interval]):
-        merged = normalize(intervals)
-        self.starts = [interval.start for interval in merged]
-        self.ends = [interval.end for interval in merged]
-
-    def hits(self, start: datetime, end: datetime) -> bool:
-        """Whether ``[start, end)`` shares an instant with any indexed interval."""
-        if start >= end:
-            return False
-        index = bisect_right(self.ends, start)
-        return index < len(self.ends) and self.starts[index] < end

@@ -14,19 +14,25 @@ import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from .intervals import Interval, normalize
+from .intervals import Interval, Span, instant, merge, seconds
 
 __all__ = [
     "DateOverride",
     "DayWindow",
     "OutOfOfficeRule",
     "WeeklyWindow",
+    "WindowSpan",
     "boundary",
+    "boundary_seconds",
     "expand_windows",
     "localize",
     "out_of_office_intervals",
+    "out_of_office_spans",
+    "window_spans",
     "zone",
 ]
 
@@ -156,11 +162,71 @@ def boundary(local_date: date, wall: time, tz: ZoneInfo) -> datetime:
     return datetime.fromtimestamp(after, UTC)
 
 
+@lru_cache(maxsize=32768)
+def boundary_seconds(local_date: date, wall: time, tz: ZoneInfo) -> int:
+    """``boundary`` in seconds since the epoch, remembered: hosts share zones and hours,
+    so a listing converts each (date, wall time, zone) once, not once per host."""
+    return seconds(boundary(local_date, wall, tz))
+
+
 def _dates(first_date: date, last_date: date) -> Iterator[date]:
     day = first_date
     while day <= last_date:
         yield day
         day += _ONE_DAY
+
+
+class WindowSpan(NamedTuple):
+    """One window on one local date, its boundaries in seconds since the epoch.
+
+    ``steady``: the clock keeps one offset through it, so its wall-clock steps are steps
+    of seconds; a window a clock change falls in has to be walked on the wall clock.
+    """
+
+    local_date: date
+    window: WeeklyWindow
+    start: int
+    end: int
+    steady: bool
+
+
+def _wall_seconds(wall: time) -> int:
+    return wall.hour * 3600 + wall.minute * 60 + wall.second
+
+
+def window_spans(
+    windows: Iterable[WeeklyWindow],
+    tz: ZoneInfo | str,
+    first_date: date,
+    last_date: date,
+    overrides: Iterable[DateOverride] = (),
+) -> list[WindowSpan]:
+    """Every window on every local date in ``[first_date, last_date]``, sorted by start:
+    a date's overrides where it has any, else its weekday's.
+
+    A window squeezed to nothing by a gap (e.g. 02:00–02:45 on a spring-forward night)
+    is dropped.
+    """
+    tz = zone(tz)
+    by_weekday: dict[int, list[tuple[WeeklyWindow, int]]] = {}
+    for window in windows:
+        length = _wall_seconds(window.end) - _wall_seconds(window.start)
+        by_weekday.setdefault(window.weekday, []).append((window, length))
+    by_date: dict[date, list[tuple[WeeklyWindow, int]]] = {}
+    for override in overrides:
+        length = _wall_seconds(override.end) - _wall_seconds(override.start)
+        by_date.setdefault(override.date, []).append((override.window, length))
+    expanded: list[WindowSpan] = []
+    for day in _dates(first_date, last_date):
+        for window, length in by_date.get(day) or by_weekday.get(day.weekday(), []):
+            start = boundary_seconds(day, window.start, tz)
+            end = boundary_seconds(day, window.end, tz)
+            if start < end:
+                # As long on the clock as in seconds: one offset throughout (a window
+                # cannot hold two clock changes that cancel out).
+                expanded.append(WindowSpan(day, window, start, end, end - start == length))
+    expanded.sort(key=lambda span: (span.start, span.end))
+    return expanded
 
 
 def expand_windows(
@@ -170,43 +236,27 @@ def expand_windows(
     last_date: date,
     overrides: Iterable[DateOverride] = (),
 ) -> list[DayWindow]:
-    """Every window on every local date in ``[first_date, last_date]``, sorted by start:
-    a date's overrides where it has any, else its weekday's windows.
-
-    A window squeezed to nothing by a gap (e.g. 02:00–02:45 on a spring-forward night)
-    is dropped.
-    """
-    tz = zone(tz)
-    by_weekday: dict[int, list[WeeklyWindow]] = {}
-    for window in windows:
-        by_weekday.setdefault(window.weekday, []).append(window)
-    by_date: dict[date, list[WeeklyWindow]] = {}
-    for override in overrides:
-        by_date.setdefault(override.date, []).append(override.window)
-    expanded: list[DayWindow] = []
-    for day in _dates(first_date, last_date):
-        for window in by_date.get(day) or by_weekday.get(day.weekday(), []):
-            start = boundary(day, window.start, tz)
-            end = boundary(day, window.end, tz)
-            if start < end:
-                expanded.append(DayWindow(day, window, start, end))
-    expanded.sort(key=lambda day_window: (day_window.start, day_window.end))
-    return expanded
+    """``window_spans`` with its boundaries as UTC instants."""
+    return [
+        DayWindow(span.local_date, span.window, instant(span.start), instant(span.end))
+        for span in window_spans(windows, tz, first_date, last_date, overrides)
+    ]
 
 
-def out_of_office_intervals(
+def out_of_office_spans(
     rules: Iterable[OutOfOfficeRule],
     tz: ZoneInfo | str,
     first_date: date,
     last_date: date,
-) -> list[Interval]:
-    """The UTC time blocked by ``rules``, normalized, for dates around the given range.
+) -> list[Span]:
+    """The seconds blocked by ``rules``, merged, for dates around the given range.
 
     Only dates from the day before ``first_date`` to the day after ``last_date`` are
     expanded, so a rule spanning years costs no more than the range asked for.
     """
     tz = zone(tz)
-    blocked: list[Interval] = []
+    midnight = time(0)
+    blocked: list[Span] = []
     for rule in rules:
         first = max(rule.start_date, first_date - _ONE_DAY)
         last = min(rule.end_date, last_date + _ONE_DAY)
@@ -215,11 +265,21 @@ def out_of_office_intervals(
         start_time, end_time = rule.start_time, rule.end_time
         for day in _dates(first, last):
             if start_time is None or end_time is None:
-                start = boundary(day, time(0), tz)
-                end = boundary(day + _ONE_DAY, time(0), tz)
+                edges = (day, midnight), (day + _ONE_DAY, midnight)
             else:
-                start = boundary(day, start_time, tz)
-                end = boundary(day, end_time, tz)
-            if start < end:
-                blocked.append(Interval(start, end))
-    return normalize(blocked)
+                edges = (day, start_time), (day, end_time)
+            blocked.append((boundary_seconds(*edges[0], tz), boundary_seconds(*edges[1], tz)))
+    return merge(blocked)
+
+
+def out_of_office_intervals(
+    rules: Iterable[OutOfOfficeRule],
+    tz: ZoneInfo | str,
+    first_date: date,
+    last_date: date,
+) -> list[Interval]:
+    """``out_of_office_spans`` as normalized UTC intervals."""
+    return [
+        Interval(instant(start), instant(end))
+        for start, end in out_of_office_spans(rules, tz, first_date, last_date)
+    ]

@@ -7,20 +7,21 @@ booking service accepts, and a tampered start such as 09:07 is refused.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from .intervals import Interval, IntervalIndex
+from .intervals import Interval, Span, ceil_seconds, instant, merge, seconds
 from .rules import (
     DateOverride,
-    DayWindow,
     OutOfOfficeRule,
     WeeklyWindow,
-    expand_windows,
+    WindowSpan,
     localize,
-    out_of_office_intervals,
+    out_of_office_spans,
+    window_spans,
     zone,
 )
 
@@ -43,6 +44,7 @@ __all__ = [
 UNION = "union"
 INTERSECTION = "intersection"
 _ONE_DAY = timedelta(days=1)
+_NEVER = 2**62
 
 
 DAY = "day"
@@ -82,7 +84,9 @@ class HostSchedule:
     """Everything about one host that decides their slots, as plain data.
 
     ``busy`` holds the blocked ranges (buffers included) of the host's other confirmed
-    bookings; ``out_of_office`` only the enabled entries; ``date_overrides`` the dates
+    bookings and calendar events, as seconds since the epoch (``Interval.seconds``: the
+    loader reads them so, with no ``datetime`` per row); ``out_of_office`` only the
+    enabled entries; ``date_overrides`` the dates
     whose hours replace their weekday's; ``caps`` every limit on bookings per day or week
     (the meeting type's and the host's own), each with its counts.
     """
@@ -91,7 +95,7 @@ class HostSchedule:
     timezone: str
     windows: tuple[WeeklyWindow, ...]
     out_of_office: tuple[OutOfOfficeRule, ...] = ()
-    busy: tuple[Interval, ...] = ()
+    busy: tuple[Span, ...] = ()
     buffer_before: int = 0
     buffer_after: int = 0
     caps: tuple[Cap, ...] = ()
@@ -172,144 +176,137 @@ def blocked_range(
     )
 
 
-class _Checker:
-    """One host's schedule prepared for a date range: zone resolved, lists normalized.
+def _forbidden(schedule: HostSchedule, duration: int, out_of_office: list[Span]) -> list[Span]:
+    """The starts a meeting of ``duration`` seconds cannot take, merged.
 
-    Both the listing and the single-start check build one, so they cannot drift apart.
+    A start ``s`` meets out of office ``[a, b)`` when ``s < b`` and ``s + duration > a``,
+    and its blocked range meets a busy ``[a, b)`` when ``s - before < b`` and
+    ``s + duration + after > a``: each is one span of starts, so every rule becomes one
+    subtraction instead of a check per candidate.
     """
+    before, after = schedule.buffer_before * 60, schedule.buffer_after * 60
+    spans = [(start - duration + 1, end) for start, end in out_of_office]
+    spans += [
+        (start - duration - after + 1, end + before) for start, end in schedule.busy if start < end
+    ]
+    return merge(spans)
 
-    def __init__(self, schedule: HostSchedule, query: SlotQuery, first: date, last: date):
-        self.schedule = schedule
-        self.query = query
-        self.tz = zone(schedule.timezone)
-        self.duration = timedelta(minutes=query.duration)
-        self.step = timedelta(minutes=query.step)
-        self.day_windows = expand_windows(
-            schedule.windows, self.tz, first, last, schedule.date_overrides
-        )
-        self.out_of_office = IntervalIndex(
-            out_of_office_intervals(schedule.out_of_office, self.tz, first, last)
-        )
-        self.busy = IntervalIndex(schedule.busy)
-        self.before = timedelta(minutes=schedule.buffer_before)
-        self.after = timedelta(minutes=schedule.buffer_after)
-        # Read once: ``admits`` runs for every candidate start.
-        self.earliest, self.horizon = query.earliest_start, query.horizon_end
 
-    def candidates(self, day_window: DayWindow) -> Iterator[datetime]:
-        """Starts stepping in wall-clock time from the window's start that fit inside it.
+def _host_starts(schedule: HostSchedule, query: SlotQuery, low: int, high: int) -> list[int]:
+    """Bookable starts in ``[low, high)`` seconds, sorted, as plain seconds.
 
-        Stepping the wall clock (not UTC) keeps slots on the host's round times across a
-        DST change; a step landing in a gap does not exist that day and is skipped.
-        """
-        wall = datetime.combine(day_window.local_date, day_window.window.start)
-        wall_end = datetime.combine(day_window.local_date, day_window.window.end)
-        lead = timedelta(minutes=self.query.lead(day_window.window.start))
-        if self.is_linear(day_window, wall):
-            # No clock change inside the window: wall-clock steps are UTC steps.
-            start = day_window.start + lead
-            while start + self.duration <= day_window.end:
+    Per window: the starts that fit it, within notice and horizon, minus the forbidden
+    spans, leaves a few free spans, and the window's step grid inside each is a
+    ``range``; only a window the clock changes in walks its wall-clock steps.
+    """
+    low = max(low, ceil_seconds(query.earliest_start))
+    high = min(high, ceil_seconds(query.horizon_end))
+    if low >= high:
+        return []
+    tz = zone(schedule.timezone)
+    first = instant(low).astimezone(tz).date() - _ONE_DAY
+    last = instant(high).astimezone(tz).date() + _ONE_DAY
+    duration, step = query.duration * 60, query.step * 60
+    forbidden = _forbidden(
+        schedule, duration, out_of_office_spans(schedule.out_of_office, tz, first, last)
+    )
+    ends = [end for _, end in forbidden]
+    # A last span no start reaches: the sweep below never runs off the list.
+    forbidden.append((_NEVER, _NEVER))
+    caps = schedule.caps
+    leads: dict[time, int] = {}
+    starts: list[int] = []
+    spans = window_spans(schedule.windows, tz, first, last, schedule.date_overrides)
+    for span in spans:
+        local_date, window, window_start, window_end, steady = span
+        if window_end <= low or window_start >= high:
+            continue
+        if caps and not all(cap.allows(local_date) for cap in caps):
+            continue
+        lead = leads.get(window.start)
+        if lead is None:
+            lead = leads[window.start] = query.lead(window.start) * 60
+        if not steady:
+            # The clock changes inside: step the wall clock, so slots stay on the host's
+            # round times; a step landing in the gap does not exist that day.
+            starts += _wall_steps(span, lead, query, tz, low, high, forbidden, ends)
+            continue
+        origin = window_start + lead
+        top = window_end - duration + 1
+        if top > high:
+            top = high
+        free_from = origin if origin > low else low
+        index = bisect_right(ends, free_from)
+        while free_from < top:
+            blocked_from, blocked_to = forbidden[index]
+            if free_from < blocked_from:
+                first_step = free_from + (origin - free_from) % step
+                starts.extend(range(first_step, blocked_from if blocked_from < top else top, step))
+            if blocked_to > free_from:
+                free_from = blocked_to
+            index += 1
+    return sorted(set(starts))
+
+
+def _wall_steps(
+    span: WindowSpan,
+    lead: int,
+    query: SlotQuery,
+    tz: ZoneInfo,
+    low: int,
+    high: int,
+    forbidden: list[Span],
+    ends: list[int],
+) -> Iterator[int]:
+    duration, step = query.duration * 60, timedelta(minutes=query.step)
+    wall = datetime.combine(span.local_date, span.window.start) + timedelta(seconds=lead)
+    wall_end = datetime.combine(span.local_date, span.window.end)
+    while wall < wall_end:
+        found = localize(span.local_date, wall.time(), tz)
+        if found is not None:
+            start = seconds(found)
+            index = bisect_right(ends, start)
+            if (
+                span.start <= start
+                and start + duration <= span.end
+                and low <= start < high
+                and forbidden[index][0] > start
+            ):
                 yield start
-                start += self.step
-            return
-        wall += lead
-        while wall < wall_end:
-            instant = localize(day_window.local_date, wall.time(), self.tz)
-            if instant is not None and self.fits(day_window, instant):
-                yield instant
-            wall += self.step
-
-    def is_linear(self, day_window: DayWindow, wall: datetime) -> bool:
-        """Whether the window starts where its wall clock says and keeps one UTC offset."""
-        start, end = day_window.start.astimezone(self.tz), day_window.end.astimezone(self.tz)
-        return start.replace(tzinfo=None) == wall and start.utcoffset() == end.utcoffset()
-
-    def is_candidate(self, day_window: DayWindow, start: datetime) -> bool:
-        """Whether ``candidates`` yields ``start``, answered without walking the window."""
-        local = start.astimezone(self.tz)
-        wall = local.replace(tzinfo=None)
-        window_start = day_window.window.start
-        offset = wall - datetime.combine(day_window.local_date, window_start)
-        offset -= timedelta(minutes=self.query.lead(window_start))
-        return (
-            local.date() == day_window.local_date
-            and offset >= timedelta(0)
-            and offset % self.step == timedelta(0)
-            and wall.time() < day_window.window.end
-            and localize(day_window.local_date, wall.time(), self.tz) == start
-            and self.fits(day_window, start)
-        )
-
-    def fits(self, day_window: DayWindow, start: datetime) -> bool:
-        return day_window.start <= start and start + self.duration <= day_window.end
-
-    def admits(self, start: datetime, local_date: date) -> bool:
-        """Every rule except the window fit, which ``candidates`` already ensured."""
-        if not self.earliest <= start < self.horizon:
-            return False
-        end = start + self.duration
-        if self.out_of_office.hits(start, end):
-            return False
-        if self.busy.hits(start - self.before, end + self.after):
-            return False
-        return all(cap.allows(local_date) for cap in self.schedule.caps)
-
-    def starts(self, low: datetime, high: datetime) -> Iterator[datetime]:
-        """Bookable starts in ``[low, high)``; windows wholly outside it are not walked."""
-        for day_window in self.day_windows:
-            if day_window.end <= low or day_window.start >= high:
-                continue
-            for start in self.candidates(day_window):
-                if not low <= start < high:
-                    continue
-                if self.admits(start, day_window.local_date):
-                    yield start
+        wall += step
 
 
 def host_slots(schedule: HostSchedule, query: SlotQuery) -> list[Slot]:
     """The host's bookable slots starting in ``[query.range_start, query.range_end)``.
 
     Only the host-local dates that can hold such a start (plus a day either side) are
-    expanded, and busy / out-of-office checks are binary searches, so the cost follows
+    expanded, and busy / out-of-office time is subtracted per window, so the cost follows
     the range asked for, not the size of the host's calendar.
     """
-    duration = timedelta(minutes=query.duration)
+    duration = query.duration * 60
     return [
-        Slot(start, start + duration, (schedule.host_id,))
-        for start in _host_starts(schedule, query)
+        Slot(instant(start), instant(start + duration), (schedule.host_id,))
+        for start in _host_starts(schedule, query, *_range(query))
     ]
 
 
-def _host_starts(schedule: HostSchedule, query: SlotQuery) -> list[datetime]:
-    """``host_slots``' starts, sorted, without a ``Slot`` each (pools merge thousands)."""
-    low = max(query.range_start, query.earliest_start)
-    high = min(query.range_end, query.horizon_end)
-    if low >= high:
-        return []
-    tz = zone(schedule.timezone)
-    first = low.astimezone(tz).date() - _ONE_DAY
-    last = high.astimezone(tz).date() + _ONE_DAY
-    checker = _Checker(schedule, query, first, last)
-    return sorted(set(checker.starts(low, high)))
+def _range(query: SlotQuery) -> tuple[int, int]:
+    return ceil_seconds(query.range_start), ceil_seconds(query.range_end)
 
 
 def is_bookable(schedule: HostSchedule, start: datetime, query: SlotQuery) -> bool:
     """Whether ``start`` would be listed by ``host_slots`` for a range containing it.
 
     ``query.range_start``/``range_end`` are ignored: they bound what is listed, not what
-    may be booked. ``start`` must be a step start of one of the windows of its host-local
-    date, so times between steps are refused like any other unavailable time.
+    may be booked. The answer is the listing's own, for the one second ``start`` is, so
+    times between steps are refused like any other unavailable time.
     """
     if start.utcoffset() is None:
         raise ValueError("start must be an aware datetime")
-    start = start.astimezone(UTC)
-    tz = zone(schedule.timezone)
-    local_date = start.astimezone(tz).date()
-    checker = _Checker(schedule, query, local_date, local_date)
-    return any(
-        checker.is_candidate(day_window, start) and checker.admits(start, local_date)
-        for day_window in checker.day_windows
-    )
+    second = seconds(start)
+    if instant(second) != start:
+        return False
+    return _host_starts(schedule, query, second, second + 1) == [second]
 
 
 def pool_slots(schedules: Sequence[HostSchedule], query: SlotQuery, mode: str) -> list[Slot]:
@@ -321,18 +318,19 @@ def pool_slots(schedules: Sequence[HostSchedule], query: SlotQuery, mode: str) -
     if mode not in (UNION, INTERSECTION):
         raise ValueError(f"unknown pool mode {mode!r}")
     # Every slot of one query lasts the same: its start is its key.
-    free: dict[datetime, list[int]] = {}
+    free: dict[int, list[int]] = {}
+    bounds = _range(query)
     for schedule in schedules:
-        for start in _host_starts(schedule, query):
+        for start in _host_starts(schedule, query, *bounds):
             hosts = free.get(start)
             if hosts is None:
                 free[start] = [schedule.host_id]
             else:
                 hosts.append(schedule.host_id)
     everyone = [schedule.host_id for schedule in schedules]
-    duration = timedelta(minutes=query.duration)
+    duration = query.duration * 60
     return [
-        Slot(start, start + duration, tuple(free[start]))
+        Slot(instant(start), instant(start + duration), tuple(free[start]))
         for start in sorted(free)
         if mode == UNION or free[start] == everyone
     ]
