@@ -7,12 +7,12 @@ whatever the number of hosts or days; the rules themselves live in ``scheduling`
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import QuerySet
+from django.db.models import DateField, QuerySet, Value
 from django.utils import timezone as django_timezone
 from django.utils.translation import gettext as _
 
@@ -47,6 +47,7 @@ class Pool:
     meeting_type: MeetingType
     hosts: list[Host]
     schedules: list[scheduling.HostSchedule]
+    read: "_Read | None" = None
 
     def host(self, host_id: int) -> Host:
         return next(h for h in self.hosts if h.pk == host_id)
@@ -93,17 +94,26 @@ def load_pool(
     lo, hi = range_start - _MARGIN, range_end + _MARGIN
     first_day, last_day = (lo - timedelta(days=1)).date(), (hi + timedelta(days=1)).date()
 
+    # Weekly windows and dated overrides share their columns: one query reads both.
+    weekly = (
+        AvailabilityWindow.objects.filter(host_id__in=ids)
+        .order_by()
+        .values_list(
+            "host_id", "weekday", Value(None, output_field=DateField()), "start_time", "end_time"
+        )
+    )
+    dated = (
+        DateOverride.objects.filter(host_id__in=ids, date__range=(first_day, last_day))
+        .order_by()
+        .values_list("host_id", Value(-1), "date", "start_time", "end_time")
+    )
     windows: defaultdict[int, list[scheduling.WeeklyWindow]] = defaultdict(list)
-    for row in AvailabilityWindow.objects.filter(host_id__in=ids).values_list(
-        "host_id", "weekday", "start_time", "end_time"
-    ):
-        windows[row[0]].append(scheduling.WeeklyWindow(row[1], row[2], row[3]))
-
     overrides: defaultdict[int, list[scheduling.DateOverride]] = defaultdict(list)
-    for row in DateOverride.objects.filter(
-        host_id__in=ids, date__range=(first_day, last_day)
-    ).values_list("host_id", "date", "start_time", "end_time"):
-        overrides[row[0]].append(scheduling.DateOverride(row[1], row[2], row[3]))
+    for host_id, weekday, on, start_time, end_time in weekly.union(dated, all=True):
+        if on is None:
+            windows[host_id].append(scheduling.WeeklyWindow(weekday, start_time, end_time))
+        else:
+            overrides[host_id].append(scheduling.DateOverride(on, start_time, end_time))
 
     away: defaultdict[int, list[scheduling.OutOfOfficeRule]] = defaultdict(list)
     shared_away: list[scheduling.OutOfOfficeRule] = []
@@ -115,66 +125,124 @@ def load_pool(
     limits = cap_limits(meeting_type, hosts)
     # A week's cap counts the bookings of every day of the weeks the range touches.
     weekly = any(period == scheduling.WEEK for by_host in limits.values() for period, *_ in by_host)
-    count_lo, count_hi = (lo - _WEEK, hi + _WEEK) if weekly else (lo, hi)
-    # Unordered: an ORDER BY makes SQLite pick the (status, start) index and scan every
-    # confirmed booking instead of the range's rows.
-    confirmed = (
-        Booking.objects.filter(status=BookingStatus.CONFIRMED)
-        .overlapping(count_lo, count_hi)
-        .order_by()
+    read = _Read(
+        lo=lo,
+        hi=hi,
+        count_lo=lo - _WEEK if weekly else lo,
+        count_hi=hi + _WEEK if weekly else hi,
+        counted=any(limits.values()),
+        exclude_booking_id=exclude_booking_id,
+        windows=windows,
+        overrides=overrides,
+        away=away,
+        shared_away=shared_away,
+        limits=limits,
+        calendar=calendar_busy(ids, lo, hi, fresh=hosts_given),
     )
+    busy, starts = _taken(ids, read)
+    schedules = [_schedule(host, read, busy[host.pk], starts[host.pk]) for host in hosts]
+    return Pool(meeting_type, hosts, schedules, read)
+
+
+def refreshed(pool: Pool, host_ids: Sequence[int]) -> Pool:
+    """``pool`` with these hosts' bookings read again (one query).
+
+    The booking writer reads the pool before it locks anyone, then locks only the host
+    it picks: once that row is locked, a booking committed since the first read is in
+    this one, and nothing else a concurrent booking changes is read again.
+    """
+    if pool.read is None:
+        return pool
+    busy, starts = _taken(host_ids, pool.read)
+    schedules = [
+        _schedule(pool.host(s.host_id), pool.read, busy[s.host_id], starts[s.host_id])
+        if s.host_id in host_ids
+        else s
+        for s in pool.schedules
+    ]
+    return replace(pool, schedules=schedules)
+
+
+@dataclass(frozen=True)
+class _Read:
+    """What ``load_pool`` read besides the bookings, so ``refreshed`` re-reads only them."""
+
+    lo: datetime
+    hi: datetime
+    count_lo: datetime
+    count_hi: datetime
+    counted: bool
+    exclude_booking_id: int | None
+    windows: dict[int, list[scheduling.WeeklyWindow]]
+    overrides: dict[int, list[scheduling.DateOverride]]
+    away: dict[int, list[scheduling.OutOfOfficeRule]]
+    shared_away: list[scheduling.OutOfOfficeRule]
+    limits: dict[int, list["CapLimit"]]
+    calendar: dict[int, list[scheduling.Span]]
+
+
+_Taken = tuple[defaultdict[int, list[scheduling.Span]], defaultdict[int, list[tuple[int, int]]]]
+
+
+def _taken(ids: Sequence[int], read: _Read) -> _Taken:
+    """The hosts' confirmed bookings around the range, as host or co-host, in one query:
+    blocked ranges per host, and (with caps) each booking's start and meeting type."""
+    confirmed = Booking.objects.filter(
+        overlap_filter(read.count_lo, read.count_hi),
+        status=BookingStatus.CONFIRMED,
+        host_id__in=ids,
+    )
+    # Joined, not ``booking__in=confirmed``: a subquery without the hosts reads every
+    # confirmed booking.
     co_hosted = Booking.co_hosts.through.objects.filter(
-        overlap_filter(count_lo, count_hi, "booking__"),
+        overlap_filter(read.count_lo, read.count_hi, "booking__"),
         host_id__in=ids,
         booking__status=BookingStatus.CONFIRMED,
     )
-    if exclude_booking_id is not None:
-        confirmed = confirmed.exclude(pk=exclude_booking_id)
-        co_hosted = co_hosted.exclude(booking_id=exclude_booking_id)
-    # Without caps nothing is counted: the start and type of each booking are not read.
-    counted = any(limits.values())
+    if read.exclude_booking_id is not None:
+        confirmed = confirmed.exclude(pk=read.exclude_booking_id)
+        co_hosted = co_hosted.exclude(booking_id=read.exclude_booking_id)
 
     def columns(prefix: str = "") -> list[Any]:
-        fields = ["blocked_start", "blocked_end", *(["start"] if counted else [])]
+        fields = ["blocked_start", "blocked_end", *(["start"] if read.counted else [])]
         seconds = _seconds(*(prefix + field for field in fields))
-        return ["host_id", *seconds, *([prefix + "meeting_type_id"] if counted else [])]
+        return ["host_id", *seconds, *([prefix + "meeting_type_id"] if read.counted else [])]
 
-    taken = [
-        *confirmed.filter(host_id__in=ids).values_list(*columns()),
-        # Joined, not ``booking__in=confirmed``: a subquery without the hosts reads every
-        # confirmed booking.
-        *co_hosted.values_list(*columns("booking__")),
-    ]
-    lo_s, hi_s = scheduling.seconds(lo), scheduling.ceil_seconds(hi)
+    # Unordered: an ORDER BY makes SQLite pick the (status, start) index and scan every
+    # confirmed booking instead of the range's rows.
+    taken = (
+        confirmed.order_by()
+        .values_list(*columns())
+        .union(co_hosted.order_by().values_list(*columns("booking__")), all=True)
+    )
     busy: defaultdict[int, list[scheduling.Span]] = defaultdict(list)
     starts: defaultdict[int, list[tuple[int, int]]] = defaultdict(list)
-    if counted:
+    if read.counted:
+        lo, hi = scheduling.seconds(read.lo), scheduling.ceil_seconds(read.hi)
         for host_id, blocked_start, blocked_end, start, type_id in taken:
-            if blocked_start < hi_s and blocked_end > lo_s:
+            if blocked_start < hi and blocked_end > lo:
                 busy[host_id].append((blocked_start, blocked_end))
             starts[host_id].append((start, type_id))
     else:
         for host_id, blocked_start, blocked_end in taken:
             busy[host_id].append((blocked_start, blocked_end))
-    for host_id, spans in calendar_busy(ids, lo, hi, fresh=hosts_given).items():
-        busy[host_id].extend(spans)
+    return busy, starts
 
-    schedules: list[scheduling.HostSchedule] = []
-    for host in hosts:
-        schedules.append(
-            scheduling.HostSchedule(
-                host_id=host.pk,
-                timezone=host.timezone,
-                windows=tuple(windows[host.pk]),
-                out_of_office=tuple(away[host.pk] + shared_away),
-                busy=tuple(busy[host.pk]),
-                buffer_before=host.buffer_before_minutes,
-                buffer_after=host.buffer_after_minutes,
-                caps=caps_of(host, limits[host.pk], starts[host.pk]),
-                date_overrides=tuple(overrides[host.pk]),
-            )
-        )
-    return Pool(meeting_type, hosts, schedules)
+
+def _schedule(
+    host: Host, read: _Read, busy: list[scheduling.Span], starts: list[tuple[int, int]]
+) -> scheduling.HostSchedule:
+    return scheduling.HostSchedule(
+        host_id=host.pk,
+        timezone=host.timezone,
+        windows=tuple(read.windows.get(host.pk, ())),
+        out_of_office=(*read.away.get(host.pk, ()), *read.shared_away),
+        busy=(*busy, *read.calendar.get(host.pk, ())),
+        buffer_before=host.buffer_before_minutes,
+        buffer_after=host.buffer_after_minutes,
+        caps=caps_of(host, read.limits[host.pk], starts),
+        date_overrides=tuple(read.overrides.get(host.pk, ())),
+    )
 
 
 def _seconds(*fields: str) -> list[EpochSeconds]:

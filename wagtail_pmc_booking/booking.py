@@ -15,12 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -131,21 +131,21 @@ def book(
     _raise_for(errors)
     assert at is not None and length is not None  # _raise_for raised otherwise
     attendee = _Attendee(**{**attendee.__dict__, **extras})
-    stale = _refresh_stale_calendars(meeting_type, moment, host=host)
+    hosts = _booking_hosts(meeting_type, moment)
+    stale = _refresh_stale_calendars(meeting_type, moment, hosts, host=host)
 
     def write() -> BookingResult:
         if rebooked_from is not None:
             made = _made_from_offer(rebooked_from)
             if made is not None:
                 return BookingResult(made, manage_token_for(made))
-        hosts = _lock_hosts(meeting_type)
         if host is not None and host.pk not in {h.pk for h in hosts}:
             raise InvalidBookingRequest(
                 _("That host does not offer this meeting."),
                 fields={"host": [_("Choose one of the hosts of this meeting type.")]},
             )
-        pool, free = _free_hosts(meeting_type, hosts, at, length, moment, host=host)
-        host_ids = _assign(meeting_type, pool, free, at, host=host)
+        found = _free_hosts(meeting_type, hosts, at, length, moment, host=host)
+        pool, host_ids = _claim(found, _ranked(meeting_type, found, at, host=host), at)
         booking = _create(
             meeting_type,
             pool,
@@ -183,7 +183,8 @@ def reschedule(
     at = _clean_start(start, errors)
     _raise_for(errors)
     assert at is not None
-    stale = _refresh_stale_calendars(booking.meeting_type, moment)
+    hosts = _booking_hosts(booking.meeting_type, moment)
+    stale = _refresh_stale_calendars(booking.meeting_type, moment, hosts)
 
     def write() -> BookingResult:
         current = _lock_booking(booking, token=token)
@@ -197,12 +198,12 @@ def reschedule(
             errors["meeting_type"] = [_("This meeting type is not open for booking.")]
         _clean_duration(meeting_type, length, errors)
         _raise_for(errors)
-        hosts = _lock_hosts(meeting_type)
-        pool, free = _free_hosts(meeting_type, hosts, at, length, moment, exclude=current)
-        if _is_collective(meeting_type) or current.host_id not in free:
-            host_ids = _assign(meeting_type, pool, free, at)
+        found = _free_hosts(meeting_type, hosts, at, length, moment, exclude=current)
+        if _is_collective(meeting_type) or current.host_id not in found.free:
+            options = _ranked(meeting_type, found, at)
         else:
-            host_ids = [current.host_id]
+            options = [[current.host_id]]
+        pool, host_ids = _claim(found, options, at)
         _move(current, pool, host_ids, at, length, actor)
         _record_stale(current, stale)
         return BookingResult(current, manage_token_for(current))
@@ -292,15 +293,21 @@ def reassign(
                 _("The meeting has already started."),
                 fields={"host": [_("Only bookings still to come can change host.")]},
             )
-        hosts = _lock_hosts(meeting_type)
+        hosts = availability.meeting_type_hosts(meeting_type)
         if host.pk not in {h.pk for h in hosts}:
             raise InvalidBookingRequest(
                 _("That host does not offer this meeting."),
                 fields={"host": [_("Choose one of the hosts of this meeting type.")]},
             )
-        pool, free = _free_at_its_time(current, hosts, moment, host=host)
-        if host.pk not in free:
-            raise SlotUnavailable(_("%(host)s is not free at that time.") % {"host": host.name})
+        found = _free_at_its_time(current, hosts, moment, host=host)
+        try:
+            if host.pk not in found.free:
+                raise SlotUnavailable()
+            pool, _ids = _claim(found, [[host.pk]], current.start)
+        except SlotUnavailable:
+            raise SlotUnavailable(
+                _("%(host)s is not free at that time.") % {"host": host.name}
+            ) from None
         _hand_over(current, pool, host.pk, actor)
         return BookingResult(current, manage_token_for(current))
 
@@ -315,7 +322,7 @@ def reassign_candidates(booking: Booking, *, now: datetime | None = None) -> lis
     hosts = availability.meeting_type_hosts(booking.meeting_type)
     others = [h for h in hosts if h.pk != booking.host_id]
     try:
-        free = set(_free_at_its_time(booking, others, moment)[1]) if others else set()
+        free = set(_free_at_its_time(booking, others, moment).free) if others else set()
     except InvalidBookingRequest:  # no other host offers the length
         return []
     return [h for h in others if h.pk in free]
@@ -323,7 +330,7 @@ def reassign_candidates(booking: Booking, *, now: datetime | None = None) -> lis
 
 def _free_at_its_time(
     booking: Booking, hosts: list[Host], now: datetime, *, host: Host | None = None
-) -> tuple[Pool, list[int]]:
+) -> "_Found":
     """Who of ``hosts`` is free for ``booking``'s own time, its notice waived (an admin
     may hand over a meeting starting in ten minutes)."""
     notice = timedelta(minutes=booking.meeting_type.minimum_notice_minutes)
@@ -494,16 +501,36 @@ class _StaleCalendar:
     error: str
 
 
+def _booking_hosts(meeting_type: MeetingType, now: datetime) -> list[Host]:
+    """The meeting type's active hosts in its order, read once before the transaction
+    (nobody is locked yet), with what booking asks of each: whether a calendar of theirs
+    is stale (``pmc_stale_calendar``) and when their latest confirmed booking of this
+    meeting type was made (``pmc_last_booked``, for round robin and least busy)."""
+    latest = (
+        Booking.objects.confirmed()
+        .filter(meeting_type=meeting_type, host=OuterRef("pk"))
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    hosts = Host.objects.filter(meeting_types=meeting_type, is_active=True).annotate(
+        pmc_stale_calendar=Exists(calendar_sync.stale_calendars(now).filter(host=OuterRef("pk"))),
+        pmc_last_booked=Subquery(latest),
+    )
+    return sorted(hosts, key=availability.host_order)
+
+
 def _refresh_stale_calendars(
-    meeting_type: MeetingType, now: datetime, *, host: Host | None = None
+    meeting_type: MeetingType, now: datetime, hosts: list[Host], *, host: Host | None = None
 ) -> list[_StaleCalendar]:
     """Read again the hosts' calendars whose busy times are older than the staleness limit.
 
     Runs before the transaction (no row lock is held across network calls); the
-    transaction then re-checks the slot against the stored rows. One query when every
-    calendar is fresh or there are none. A refresh that fails in any way is treated like
-    one that ran out of time: the booking goes ahead on the stored busy times.
+    transaction then re-checks the slot against the stored rows. No query when
+    ``_booking_hosts`` found every calendar fresh. A refresh that fails in any way is
+    treated like one that ran out of time: the booking goes ahead on the stored busy times.
     """
+    if not any(h.pmc_stale_calendar for h in hosts if host is None or h.pk == host.pk):
+        return []
     calendars = calendar_sync.stale_calendars(now).filter(
         host__is_active=True,
         host__in=MeetingType.hosts.through.objects.filter(meetingtype=meeting_type).values(
@@ -584,18 +611,54 @@ def _constraint_name(exc: IntegrityError) -> str | None:
     return getattr(diag, "constraint_name", None)
 
 
-def _lock_hosts(meeting_type: MeetingType) -> list[Host]:
-    """The meeting type's active hosts, row-locked, listed in the meeting type's order.
+def _lock(host_ids: list[int], *, skip_locked: bool) -> bool:
+    """Lock these hosts' rows (in primary-key order, so two writers cannot deadlock on
+    them); with ``skip_locked``, False at once when another writer holds one.
 
-    One query: the lock is taken in primary-key order (deadlock-free), then the hosts are
-    put in ``availability.host_order`` (first host = fixed/Zoom host).
+    SQLite has no row locks: its writers take turns on the whole database instead.
     """
-    hosts = (
-        Host.objects.select_for_update()
-        .filter(is_active=True, meeting_types=meeting_type)
+    locked = (
+        Host.objects.select_for_update(skip_locked=skip_locked)
+        .filter(pk__in=host_ids)
         .order_by("pk")
+        .values_list("pk", flat=True)
     )
-    return sorted(hosts, key=availability.host_order)
+    return len(list(locked)) == len(host_ids)
+
+
+def _claim(found: "_Found", options: list[list[int]], start: datetime) -> tuple[Pool, list[int]]:
+    """The first of ``options`` (host ids, primary first) that is still free once locked.
+
+    Only the hosts being booked are locked, so bookings of other hosts of the pool run
+    side by side. An option another writer holds is skipped for the next one, as the
+    policy would have picked it; only when every free option was held does the writer
+    wait for them, in turn. A locked option's bookings are read again (a booking that
+    committed since the pool was read counts); the exclusion constraint stays the last
+    guard on PostgreSQL.
+    """
+    held: list[list[int]] = []
+    for option in options:
+        if _lock(option, skip_locked=len(options) > 1):
+            pool = _free_now(found, option, start)
+            if pool is not None:
+                return pool, option
+        else:
+            held.append(option)
+    for option in held:
+        _lock(option, skip_locked=False)
+        pool = _free_now(found, option, start)
+        if pool is not None:
+            return pool, option
+    raise SlotUnavailable()
+
+
+def _free_now(found: "_Found", option: list[int], start: datetime) -> Pool | None:
+    """The pool with ``option``'s bookings read again, if they are all still free."""
+    pool = availability.refreshed(found.pool, option)
+    schedules = {schedule.host_id: schedule for schedule in pool.schedules}
+    if all(scheduling.is_bookable(schedules[h], start, found.query) for h in option):
+        return pool
+    return None
 
 
 def _lock_booking(booking: Booking, *, token: str | None = None) -> Booking:
@@ -628,7 +691,7 @@ def _free_hosts(
     *,
     host: Host | None = None,
     exclude: Booking | None = None,
-) -> tuple[Pool, list[int]]:
+) -> "_Found":
     """The pool around ``start`` and the ids of the hosts for whom it is bookable.
 
     Lengths are validated against the hosts too: asking for a length no eligible host
@@ -654,44 +717,45 @@ def _free_hosts(
         meeting_type, duration, range_start=start, range_end=end, now=now
     )
     free = [s.host_id for s in offered if scheduling.is_bookable(s, start, query)]
-    return pool, free
+    return _Found(pool, free, query)
+
+
+class _Found(NamedTuple):
+    """The pool as read before any lock, who in it is free, and the query that said so."""
+
+    pool: Pool
+    free: list[int]
+    query: scheduling.SlotQuery
 
 
 def _is_collective(meeting_type: MeetingType) -> bool:
     return scheduling.pool_mode(meeting_type.assignment) == scheduling.INTERSECTION
 
 
-def _assign(
-    meeting_type: MeetingType,
-    pool: Pool,
-    free: list[int],
-    start: datetime,
-    *,
-    host: Host | None = None,
-) -> list[int]:
-    """The host ids to book, primary first, by the meeting type's policy."""
+def _ranked(
+    meeting_type: MeetingType, found: _Found, start: datetime, *, host: Host | None = None
+) -> list[list[int]]:
+    """What to book, best first by the meeting type's policy: each option is host ids,
+    primary first (one host, or all of them for collective)."""
+    pool, free = found.pool, found.free
     if _is_collective(meeting_type):
         if not pool.hosts or len(free) != len(pool.hosts):
             raise SlotUnavailable()
         candidates = [_candidate(pool, host_id) for host_id in free]
-        return scheduling.choose_host(scheduling.COLLECTIVE, candidates)
+        return [scheduling.choose_host(scheduling.COLLECTIVE, candidates)]
     if not free:
         raise SlotUnavailable()
     if host is not None:
-        return [host.pk]
+        return [[host.pk]]
     if len(free) == 1:
-        return free
+        return [free]
     policy = meeting_type.assignment
-    last_booked, load = {}, {}
-    if policy in (scheduling.ROUND_ROBIN, scheduling.LEAST_BUSY):
-        last_booked = _last_booked(meeting_type, free)
-    if policy == scheduling.LEAST_BUSY:
-        load = _bookings_in_week(pool, free, start)
+    load = _bookings_in_week(pool, free, start) if policy == scheduling.LEAST_BUSY else {}
     candidates = [
-        _candidate(pool, host_id, last_booked.get(host_id), load.get(host_id, 0))
+        _candidate(pool, host_id, pool.host(host_id).pmc_last_booked, load.get(host_id, 0))
         for host_id in free
     ]
-    return scheduling.choose_host(policy, candidates)
+    return [[host_id] for host_id in scheduling.rank_hosts(policy, candidates)]
 
 
 def _candidate(
@@ -709,19 +773,6 @@ def _candidate(
         bookings_in_week=bookings_in_week,
         order=pool.hosts.index(host),
     )
-
-
-def _last_booked(meeting_type: MeetingType, host_ids: list[int]) -> dict[int, datetime]:
-    """When each host's latest confirmed booking of this meeting type was made."""
-    rows = (
-        Booking.objects.confirmed()
-        .filter(meeting_type=meeting_type, host_id__in=host_ids)
-        .values("host_id")
-        .annotate(latest=Max("created_at"))
-        .order_by()
-        .values_list("host_id", "latest")
-    )
-    return dict(rows)
 
 
 def _bookings_in_week(pool: Pool, host_ids: list[int], start: datetime) -> dict[int, int]:

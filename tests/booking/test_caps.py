@@ -92,5 +92,5 @@ def test_listing_a_capped_pool_costs_no_extra_queries(host, django_assert_max_nu
     Host.objects.filter(pk=host.pk).update(max_bookings_per_day=2, max_bookings_per_week=5)
     demo = factories.make_meeting_type(hosts=[host], max_bookings_per_host_per_week=3)
     book(demo, utc(13, 9))
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(5):
         assert listed_on(demo, utc(14, 9))

@@ -9,7 +9,6 @@ from django.db import IntegrityError, OperationalError, connection, transaction
 from tests import factories
 from tests.booking.conftest import ALL_WEEK, ATTENDEE, NOW, ist
 from wagtail_pmc_booking import booking as booking_service
-from wagtail_pmc_booking.availability import Pool
 from wagtail_pmc_booking.exceptions import BookingBusy, SlotUnavailable
 from wagtail_pmc_booking.models import Booking
 
@@ -124,17 +123,18 @@ def test_an_overlap_caught_only_by_the_database_is_a_clean_slot_unavailable(
     postgres, product_demo, monkeypatch
 ):
     booking_service.book(product_demo, start=ist(13, 10), now=NOW, **ATTENDEE)
-    # Pretend the re-check missed the existing booking: the constraint still refuses.
-    monkeypatch.setattr(
-        booking_service, "_free_hosts", lambda mt, hosts, *a, **k: (_pool(mt, hosts), [hosts[0].pk])
-    )
+    # Pretend both reads missed the existing booking: the constraint still refuses.
+    real = booking_service._free_hosts
+
+    def blind(*args, **kwargs):
+        found = real(*args, **kwargs)
+        return found._replace(free=[found.pool.hosts[0].pk])
+
+    monkeypatch.setattr(booking_service, "_free_hosts", blind)
+    monkeypatch.setattr(booking_service, "_free_now", lambda found, option, start: found.pool)
     with pytest.raises(SlotUnavailable):
         booking_service.book(product_demo, start=ist(13, 10), now=NOW, **attendee(2))
     assert Booking.objects.count() == 1
-
-
-def _pool(meeting_type, hosts):
-    return Pool(meeting_type, hosts, [])
 
 
 def test_a_database_that_stays_locked_is_reported_as_busy_not_as_a_crash(product_demo, monkeypatch):
@@ -142,7 +142,7 @@ def test_a_database_that_stays_locked_is_reported_as_busy_not_as_a_crash(product
         raise OperationalError("database is locked")
 
     attempts = []
-    monkeypatch.setattr(booking_service, "_lock_hosts", lambda mt: attempts.append(1) or locked())
+    monkeypatch.setattr(booking_service, "_lock", lambda *a, **k: attempts.append(1) or locked())
     monkeypatch.setattr(booking_service.time, "sleep", lambda seconds: None)
     monkeypatch.setattr(booking_service, "_is_transient", lambda exc: True)
 
@@ -153,15 +153,15 @@ def test_a_database_that_stays_locked_is_reported_as_busy_not_as_a_crash(product
 
 
 def test_a_lock_that_clears_on_retry_books_normally(product_demo, monkeypatch):
-    real = booking_service._lock_hosts
+    real = booking_service._lock
     failures = iter([OperationalError("database is locked")])
 
-    def flaky(meeting_type):
+    def flaky(*args, **kwargs):
         for error in failures:
             raise error
-        return real(meeting_type)
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(booking_service, "_lock_hosts", flaky)
+    monkeypatch.setattr(booking_service, "_lock", flaky)
     monkeypatch.setattr(booking_service.time, "sleep", lambda seconds: None)
     monkeypatch.setattr(booking_service, "_is_transient", lambda exc: True)
 
@@ -171,11 +171,51 @@ def test_a_lock_that_clears_on_retry_books_normally(product_demo, monkeypatch):
 def test_other_database_errors_are_not_retried(product_demo, monkeypatch):
     attempts = []
 
-    def broken(meeting_type):
+    def broken(*args, **kwargs):
         attempts.append(1)
         raise OperationalError("no such table")
 
-    monkeypatch.setattr(booking_service, "_lock_hosts", broken)
+    monkeypatch.setattr(booking_service, "_lock", broken)
     with pytest.raises(OperationalError):
         booking_service.book(product_demo, start=ist(13, 10), now=NOW, **ATTENDEE)
     assert len(attempts) == 1
+
+
+@pytest.mark.postgres
+def test_a_host_another_booking_holds_is_skipped_for_the_next_in_policy_order(postgres):
+    """Only the host being booked is locked: while another writer holds the round robin's
+    first pick, this booking takes the second at once instead of waiting."""
+    hosts = [
+        factories.make_host(windows=ALL_WEEK, timezone="UTC", buffer_before_minutes=0)
+        for _ in range(3)
+    ]
+    pool = factories.make_meeting_type(hosts=hosts, assignment="round_robin")
+    start = NOW + timedelta(days=1, hours=9)
+    first_pick = booking_service._ranked(
+        pool,
+        booking_service._free_hosts(
+            pool, booking_service._booking_hosts(pool, NOW), start, 30, NOW
+        ),
+        start,
+    )
+    held, release = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with transaction.atomic():
+                assert booking_service._lock(first_pick[0], skip_locked=False)
+                held.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert held.wait(timeout=30)
+        made = booking_service.book(pool, start=start, now=NOW, **ATTENDEE).booking
+    finally:
+        release.set()
+        holder.join()
+    assert made.host_id == first_pick[1][0]
+    assert first_pick[0] != first_pick[1]

@@ -14,6 +14,7 @@ from .assignment import (
     NoHostAvailable,
     choose_host,
     pool_mode,
+    rank_hosts,
 )
 from .intervals import (
     Interval,
@@ -93,6 +94,7 @@ __all__ = [
     "overlaps_any",
     "pool_mode",
     "pool_slots",
+    "rank_hosts",
     "seconds",
     "slots_by_local_date",
     "spread_offers",

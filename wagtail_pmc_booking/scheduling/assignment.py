@@ -23,6 +23,7 @@ __all__ = [
     "NoHostAvailable",
     "choose_host",
     "pool_mode",
+    "rank_hosts",
 ]
 
 FIXED = "fixed"
@@ -75,6 +76,16 @@ def _by_order(candidate: Candidate) -> tuple[int, int]:
     return (candidate.order, candidate.host_id)
 
 
+def rank_hosts(policy: str, candidates: Sequence[Candidate]) -> list[int]:
+    """Every candidate's host id, best first by ``policy``: the booking service tries
+    them in this order, so when the first is taken by a concurrent booking the next one
+    the policy would have picked gets it. ``collective`` ranks in Zoom order."""
+    if policy not in POLICIES:
+        raise ValueError(f"unknown assignment policy {policy!r}")
+    key = {ROUND_ROBIN: _round_robin_key, LEAST_BUSY: _least_busy_key}.get(policy, _by_order)
+    return [candidate.host_id for candidate in sorted(candidates, key=key)]
+
+
 def choose_host(policy: str, candidates: Sequence[Candidate]) -> list[int]:
     """The host ids to book, in Zoom order: one host, or everyone for ``collective``.
 
@@ -83,15 +94,8 @@ def choose_host(policy: str, candidates: Sequence[Candidate]) -> list[int]:
     """
     if not candidates:
         raise NoHostAvailable("no host is free for this slot")
-    if policy == FIXED:
-        return [min(candidates, key=_by_order).host_id]
-    if policy == ROUND_ROBIN:
-        return [min(candidates, key=_round_robin_key).host_id]
-    if policy == LEAST_BUSY:
-        return [min(candidates, key=_least_busy_key).host_id]
-    if policy == COLLECTIVE:
-        return [candidate.host_id for candidate in sorted(candidates, key=_by_order)]
-    raise ValueError(f"unknown assignment policy {policy!r}")
+    ranked = rank_hosts(policy, candidates)
+    return ranked if policy == COLLECTIVE else ranked[:1]
 
 
 def pool_mode(policy: str) -> str:
