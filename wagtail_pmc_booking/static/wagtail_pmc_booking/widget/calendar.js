@@ -174,7 +174,9 @@ function announce(w) {
 	say(w, t("timesOn", { n: w.days[w.day].length, date: d.longDay(w.day) }));
 }
 
-/** The day's times, a hint, or a same-height skeleton. */
+let marked;
+
+/** The day's times, a hint, or a same-height skeleton; marks the first times shown. */
 function times(w) {
 	const headId = uid();
 	const list = w.days && d.inMonth(w.day, w.month) && w.days[w.day];
@@ -190,4 +192,5 @@ function times(w) {
 		body = h("ul.pmc-times", { "aria-labelledby": headId }, list.map(time));
 	}
 	w.slots.replaceChildren(h("h3.pmc-day-title", { id: headId }, list && d.longDay(w.day)), body);
+	if (list && !marked) marked = performance.mark("pmc:first-times");
 }
