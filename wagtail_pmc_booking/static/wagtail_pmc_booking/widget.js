@@ -39,5 +39,6 @@ function mountAll() {
 	for (const el of document.querySelectorAll("[data-pmc-widget]:not(.pmc-ready)")) mount(el);
 }
 
+performance.mark("pmc:widget-start");
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mountAll);
 else mountAll();

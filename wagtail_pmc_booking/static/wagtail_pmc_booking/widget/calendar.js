@@ -7,10 +7,7 @@ import { t } from "./strings.js";
 export function pick(w, notice) {
 	const rescheduling = w.mode === "reschedule";
 	const today = d.todayIn(w.tz);
-	let first = today;
-	if (w.day) first = w.day;
-	else if (w.prefer > today) first = w.prefer;
-	w.month = first.slice(0, 7);
+	const first = w.day || (w.prefer > today && w.prefer) || today;
 	w.findFirst = !w.day;
 	w.skipped = 0;
 	w.cal = h("div.pmc-cal");
@@ -18,7 +15,7 @@ export function pick(w, notice) {
 	const current = rescheduling && card(w, t("current"));
 	const head = heading(rescheduling ? t("rescheduleTitle") : t("pickTitle"));
 	show(w, [current, head, newAlert(w, notice), lengths(w), zonePicker(w), h("div.pmc-pick", w.cal, w.slots)], !!notice);
-	goMonth(w, w.month);
+	goMonth(w, first.slice(0, 7));
 }
 
 export function retake(w) {
@@ -63,8 +60,7 @@ function zonePicker(w) {
 		w.tz = zone;
 		load(w);
 	};
-	const attrs = { id, list: list.id, value: d.zoneLabel(w.tz), autocomplete: "off", spellcheck: "false", "aria-describedby": error.id };
-	const input = h("input.pmc-input", { ...attrs, onfocus: fill, onchange: change });
+	const input = h("input.pmc-input", { id, list: list.id, value: d.zoneLabel(w.tz), autocomplete: "off", spellcheck: "false", "aria-describedby": error.id, onfocus: fill, onchange: change });
 	const clock = h("button.pmc-toggle", { "aria-pressed": String(d.h12), onclick: () => clock.setAttribute("aria-pressed", d.toggle12()) || refresh(w) }, t("clock12"));
 	return h("div.pmc-tz", h("label", { for: id }, t("timezone")), h("div.pmc-row", input, clock), error, list);
 }
@@ -83,8 +79,7 @@ function goMonth(w, month, focusDay) {
 	const weekday = (i) => d.fmt("UTC", { weekday: "short" }).format(d.noon(d.addDays("2024-01-01", (d.weekStart - 1 + i) % 7)));
 	const cell = (day) => {
 		if (!d.inMonth(day, month)) return h("td");
-		const selector = day === today ? "button.pmc-day.is-today" : "button.pmc-day";
-		return h("td", h(selector, { "data-day": day, onclick: () => chooseDay(w, day) }, String(+day.slice(8))));
+		return h("td", h(`button.pmc-day${day === today ? ".is-today" : ""}`, { "data-day": day, onclick: () => chooseDay(w, day) }, String(+day.slice(8))));
 	};
 	const nav = (label, n, disabled) => h("button.pmc-nav", { "aria-label": label, disabled, onclick: () => goMonth(w, d.addMonths(month, n)) }, n < 0 ? "‹" : "›");
 	const title = d.fmt("UTC", { month: "long", year: "numeric" }).format(d.noon(first));
@@ -179,7 +174,9 @@ function announce(w) {
 	say(w, t("timesOn", { n: w.days[w.day].length, date: d.longDay(w.day) }));
 }
 
-/** The day's times, a hint, or a same-height skeleton. */
+let marked;
+
+/** The day's times, a hint, or a same-height skeleton; marks the first times shown. */
 function times(w) {
 	const headId = uid();
 	const list = w.days && d.inMonth(w.day, w.month) && w.days[w.day];
@@ -195,4 +192,5 @@ function times(w) {
 		body = h("ul.pmc-times", { "aria-labelledby": headId }, list.map(time));
 	}
 	w.slots.replaceChildren(h("h3.pmc-day-title", { id: headId }, list && d.longDay(w.day)), body);
+	if (list && !marked) marked = performance.mark("pmc:first-times");
 }

@@ -51,6 +51,5 @@ export function showAlert(w, text) {
 }
 
 export function card(w, label, b = w.current, note = t("withHost", { name: b.hostName })) {
-	const selector = b === w.current ? "div.pmc-card" : "div.pmc-card.is-new";
-	return h(selector, h("p.pmc-label", label), h("p.pmc-when", when(b, w.tz)), h("p.pmc-muted", note));
+	return h(`div.pmc-card${b === w.current ? "" : ".is-new"}`, h("p.pmc-label", label), h("p.pmc-when", when(b, w.tz)), h("p.pmc-muted", note));
 }
