@@ -408,6 +408,7 @@ def test_a_standing_fault_with_every_makes_zoom_flap(fake_zoom, api):
     assert statuses == [201, 201, 500, 201, 201, 500]
     assert listed.status_code == 200
     assert len(fake_zoom.meetings) == 4
+    assert fake_zoom.injected == {"500": 2}
 
 
 def test_every_must_be_positive(fake_zoom):

@@ -18,6 +18,7 @@ import struct
 import threading
 import time
 import traceback
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -144,6 +145,8 @@ class FakeZoom:
         self.token_requests = 0
         self.validation_errors = []
         self.server_errors = []
+        # How many requests each fault kind has failed so far.
+        self.injected = Counter()
         self._issued = []
         self.port = None
         self._faults = []
@@ -337,6 +340,7 @@ class FakeZoom:
     def _use(self, fault):
         """Count a fault as spent; a request that fails earlier (say, on auth) leaves it."""
         with self._lock:
+            self.injected[fault.kind] += 1
             if fault.remaining is not None:
                 fault.remaining -= 1
                 if fault.remaining <= 0 and fault in self._faults:
