@@ -23,12 +23,13 @@ import email.message
 import json
 import os
 import random
+import signal
 import statistics
 import sys
 import tempfile
 import time
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from datetime import date, datetime, timedelta
 from email.utils import getaddresses
 from io import StringIO
@@ -72,6 +73,8 @@ FLAPS = [
 ]
 # The client gives up on Zoom after this long; the fake's hangs outlast it.
 ZOOM_TIMEOUT_SECONDS = 1.0
+# The whole booking load must be answered within this (each POST within 30 s).
+LOAD_SECONDS = 150
 
 
 class Failed(Exception):
@@ -98,6 +101,9 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> int:
     args = parse_args()
+    # A CI timeout's SIGTERM unwinds like an error: the finally blocks stop every child.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    sys.stdout.reconfigure(line_buffering=True)  # CI shows each step as it happens
     store = redis.Redis.from_url(args.redis_url, socket_timeout=10)
     store.flushdb()
     processes = []
@@ -293,8 +299,13 @@ def book(calls: list[dict], bases: list[str], headers: dict, clients: int) -> li
         return request(f"{bases[n % 2]}/bookings", call["body"], headers, timeout=30)
 
     started = time.perf_counter()
-    with ThreadPoolExecutor(clients) as pool:
-        results = list(pool.map(post, enumerate(calls)))
+    pool = ThreadPoolExecutor(clients)
+    futures = [pool.submit(post, numbered) for numbered in enumerate(calls)]
+    done, late = wait(futures, timeout=LOAD_SECONDS)
+    pool.shutdown(wait=False, cancel_futures=True)
+    if late:
+        raise Failed(f"{len(late)} of {len(calls)} POSTs unanswered after {LOAD_SECONDS} s")
+    results = [future.result() for future in futures]
     elapsed = time.perf_counter() - started
     latencies = [ms for ms, _, _ in results]
     statuses = Counter(status for _, status, _ in results)
