@@ -116,7 +116,7 @@ def main() -> int:
         ):
             try:
                 run(args, Path(folder), database_url, zoom, receiver, processes)
-            except Failed:
+            except BaseException:
                 print_log_tails(Path(folder))
                 raise
             finally:
@@ -189,7 +189,7 @@ def run(args, folder, database_url, zoom, receiver, processes) -> None:
     results = book(calls, bases, headers, args.clients)
     booked = check_answers(calls, results)
 
-    settled = settle(args.settle_seconds, env, booked, receiver)
+    settled = settle(args.settle_seconds, env, booked)
     problems = []
     for check in (check_overlaps, check_zoom, check_emails, check_webhooks):
         try:
@@ -236,16 +236,15 @@ def free_targets(base: str, count: int) -> list[tuple[str, str]]:
     Per host, from its own slot list, each start at least one meeting plus the host's
     buffers after the last one taken; from three days on, so no reminder falls due.
     """
-    from wagtail_pmc_booking.models import Host, MeetingType
+    from wagtail_pmc_booking.models import MeetingType
 
     meeting_type = MeetingType.objects.get(slug=MEETING_TYPE)
     first = date.today() + timedelta(days=3)
     last = first + timedelta(days=min(50, meeting_type.booking_horizon_days - 4))
     pairs = []
     for host in meeting_type.hosts.order_by("slug"):
-        host = Host.objects.get(pk=host.pk)
         gap = timedelta(minutes=DURATION + host.buffer_before_minutes + host.buffer_after_minutes)
-        ms, status, payload = request(
+        _, status, payload = request(
             f"{base}/slots?meetingType={MEETING_TYPE}&host={host.slug}&start={first}"
             f"&end={last}&timezone=UTC&duration={DURATION}"
         )
@@ -346,7 +345,7 @@ def check_answers(calls: list[dict], results: list[tuple]) -> dict[str, dict]:
     return booked
 
 
-def settle(seconds: float, env: dict, booked: dict, receiver: WebhookReceiver) -> float:
+def settle(seconds: float, env: dict, booked: dict) -> float:
     """Wait until every booking has its meeting, every delivery is sent, and the Huey
     queue and schedule stay empty for two polls; the seconds it took."""
     from wagtail_pmc_booking.models import WebhookDelivery, ZoomMeeting
