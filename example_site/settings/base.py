@@ -107,7 +107,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "bookings@example.com"
 
 
 def booking_settings_from_env():
-    """Zoom credentials and API limits come from the environment; no Zoom keys = sandbox."""
+    """Zoom credentials and API limits come from the environment; no Zoom keys = sandbox.
+
+    The seconds and the SSRF switch are there for runs against local fakes
+    (``benchmarks/scaleout.py``): short Zoom timeouts and retries, loopback webhooks.
+    """
     keys = [
         "ZOOM_ACCOUNT_ID",
         "ZOOM_CLIENT_ID",
@@ -118,7 +122,12 @@ def booking_settings_from_env():
         "API_RATE_LIMIT_PUBLIC",
         "API_RATE_LIMIT_KEY",
     ]
-    return {key: os.environ[key] for key in keys if os.environ.get(key)}
+    seconds = ["ZOOM_TIMEOUT", "ZOOM_INLINE_BUDGET_SECONDS", "ZOOM_RETRY_BASE_SECONDS"]
+    found = {key: os.environ[key] for key in keys if os.environ.get(key)}
+    found.update({key: float(os.environ[key]) for key in seconds if os.environ.get(key)})
+    if os.environ.get("ALLOW_PRIVATE_URLS"):
+        found["ALLOW_PRIVATE_URLS"] = os.environ["ALLOW_PRIVATE_URLS"] == "1"
+    return found
 
 
 WAGTAIL_PMC_BOOKING = {

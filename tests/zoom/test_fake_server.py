@@ -399,6 +399,23 @@ def test_faults_are_used_up_in_order(fake_zoom, api):
     assert statuses == [500, 500, 429, 404]
 
 
+def test_a_standing_fault_with_every_makes_zoom_flap(fake_zoom, api):
+    fake_zoom.set_fault("500", method="POST", every=3)
+
+    statuses = [create(fake_zoom, api).status_code for _ in range(6)]
+    listed = api.get(url(fake_zoom, f"/users/{HOST}/meetings"), timeout=5)
+
+    assert statuses == [201, 201, 500, 201, 201, 500]
+    assert listed.status_code == 200
+    assert len(fake_zoom.meetings) == 4
+    assert fake_zoom.injected == {"500": 2}
+
+
+def test_every_must_be_positive(fake_zoom):
+    with pytest.raises(ValueError):
+        fake_zoom.set_fault("500", every=0)
+
+
 def test_fault_waits_for_a_request_that_reaches_its_stage(fake_zoom, api):
     fake_zoom.fail_next("lost_response")
 

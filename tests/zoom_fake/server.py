@@ -3,7 +3,8 @@
 Real sockets, so the client's timeouts, connection errors and retries are exercised as they
 are against Zoom. Requests are validated against Zoom's OpenAPI document; answers carry
 the secrets Zoom sends (``start_url`` with its ``zak``) so tests can prove they go no
-further. Faults are queued with ``fail_next``/``set_fault``; ``pause``/``resume`` stop and
+further. Faults are queued with ``fail_next``/``set_fault`` (``every=n``: only each n-th
+matching request, so a standing fault makes Zoom flap); ``pause``/``resume`` stop and
 restart listening on the same port.
 """
 
@@ -17,6 +18,7 @@ import struct
 import threading
 import time
 import traceback
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -71,6 +73,9 @@ class _Fault:
     remaining: int | None
     method: str | None
     options: dict = field(default_factory=dict)
+    # Hits each ``every``-th request that matches it (and no earlier fault took).
+    every: int = 1
+    seen: int = 0
 
 
 class _Dropped(Exception):
@@ -140,6 +145,8 @@ class FakeZoom:
         self.token_requests = 0
         self.validation_errors = []
         self.server_errors = []
+        # How many requests each fault kind has failed so far.
+        self.injected = Counter()
         self._issued = []
         self.port = None
         self._faults = []
@@ -205,10 +212,11 @@ class FakeZoom:
 
     # Test controls
 
-    def fail_next(self, kind, count=1, *, target="api", method=None, **options):
+    def fail_next(self, kind, count=1, *, target="api", method=None, every=1, **options):
         """Make the next ``count`` matching requests fail with ``kind``.
 
-        ``target`` is ``"api"`` or ``"token"``; ``method`` limits it to one HTTP method.
+        ``target`` is ``"api"`` or ``"token"``; ``method`` limits it to one HTTP method;
+        ``every=n`` skips the matching requests in between (the n-th, 2n-th… fail).
         Options: ``status`` ("500"); ``seconds`` ("timeout", hanging "lost_response");
         ``retry_after`` header value or None ("429", "daily_limit"); ``legacy=True``
         ("daily_limit" as HTTP 300); ``mode="reset"|"hang"`` ("lost_response").
@@ -219,8 +227,11 @@ class FakeZoom:
             target == "token" and kind in ("expired_token", "lost_response")
         ):
             raise ValueError(f"A {kind!r} fault cannot target {target!r}")
+        if every < 1:
+            raise ValueError(f"every must be 1 or more, not {every!r}")
+        method = method and method.upper()
         with self._lock:
-            self._faults.append(_Fault(kind, target, count, method and method.upper(), options))
+            self._faults.append(_Fault(kind, target, count, method, options, every=every))
 
     def set_fault(self, kind, count=None, **options):
         """Like ``fail_next``; without ``count`` the fault lasts until ``clear_faults``."""
@@ -321,12 +332,15 @@ class FakeZoom:
         with self._lock:
             for fault in self._faults:
                 if fault.target == target and fault.method in (None, method):
-                    return fault
+                    fault.seen += 1
+                    if fault.seen % fault.every == 0:
+                        return fault
         return None
 
     def _use(self, fault):
         """Count a fault as spent; a request that fails earlier (say, on auth) leaves it."""
         with self._lock:
+            self.injected[fault.kind] += 1
             if fault.remaining is not None:
                 fault.remaining -= 1
                 if fault.remaining <= 0 and fault in self._faults:
