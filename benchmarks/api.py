@@ -3,8 +3,10 @@
 Run: ``.venv/bin/python benchmarks/api.py [--database-url postgres://postgres@127.0.0.1:5432/x]``
 It creates (and drops) the database ``pmc_bench_api``, loads the demo (3 hosts, round
 robin), starts gunicorn with ``example_site.settings.production`` on a loopback port and
-measures ``GET /v1/slots`` (30 days) and ``POST /v1/bookings`` at 1 and 16 clients.
-Every request goes to 127.0.0.1 only; the loops are bounded in count.
+measures ``GET /v1/slots`` (30 days) warm (the slot cache answers) and cold (gunicorn
+restarted with ``SLOTS_CACHE_SECONDS=0``: every listing computed), and ``POST
+/v1/bookings``, at 1 and 16 clients; prints req/s and p50/p95/p99 of each. Every request
+goes to 127.0.0.1 only; the loops are bounded in count.
 """
 
 import argparse
@@ -42,7 +44,7 @@ def run_load(label, calls, clients):
     print(
         f"{label:<34} clients={clients:<3} n={len(calls):<4} {len(calls) / elapsed:7.1f} req/s"
         f"  p50={statistics.median(latencies):6.1f} ms  p95={percentile(latencies, 0.95):6.1f} ms"
-        f"  statuses={statuses}"
+        f"  p99={percentile(latencies, 0.99):6.1f} ms  statuses={statuses}"
     )
     return results
 
@@ -63,23 +65,29 @@ def main():
     server = None
     with throwaway_database(args.database_url, "pmc_bench_api") as bench_url:
         env = production_env(bench_url, redis_url, "pmc-bench")
+        subprocess.run([*MANAGE, "migrate", "-v0"], env=env, check=True)
+        subprocess.run([*MANAGE, "pmc_booking_demo"], env=env, check=True, capture_output=True)
+        base = f"http://127.0.0.1:{port}/v1"
         try:
-            server = load_and_serve(env, port)
-            measure(f"http://127.0.0.1:{port}/v1", args.requests)
+            server = serve(env, port)
+            free = measure_slots(base, args.requests, "warm")
+            stop(server)
+            server = serve({**env, "SLOTS_CACHE_SECONDS": "0"}, port)
+            measure_slots(base, args.requests, "cold")
+            measure_bookings(base, args.requests, free)
         finally:
             if server is not None:
                 stop(server)
 
 
-def load_and_serve(env, port):
-    subprocess.run([*MANAGE, "migrate", "-v0"], env=env, check=True)
-    subprocess.run([*MANAGE, "pmc_booking_demo"], env=env, check=True, capture_output=True)
+def serve(env, port):
     server = gunicorn(port, env)
     wait_until_up(f"http://127.0.0.1:{port}/v1/openapi.json", server)
     return server
 
 
-def measure(base, requests):
+def measure_slots(base, requests, label):
+    """The same 30-day listing ``requests`` times; its free starts."""
     first = date.today() + timedelta(days=1)
     last = first + timedelta(days=29)
     slots_url = (
@@ -90,11 +98,13 @@ def measure(base, requests):
     days = json.loads(payload)["slots"]
     free = [slot["start"] for day in days.values() for slot in day]
     print(f"warm-up: {status}, {len(free)} slots over {len(days)} days, {ms:.0f} ms")
-
     for clients in (1, 16):
         calls = [lambda: request(slots_url)] * requests
-        run_load("GET /v1/slots (30 days, 3 hosts)", calls, clients)
+        run_load(f"GET /v1/slots (30 days, 3 hosts) {label}", calls, clients)
+    return free
 
+
+def measure_bookings(base, requests, free):
     def booking(start, n):
         return lambda: request(
             f"{base}/bookings",

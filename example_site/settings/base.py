@@ -110,7 +110,8 @@ def booking_settings_from_env():
     """Zoom credentials and API limits come from the environment; no Zoom keys = sandbox.
 
     The seconds and the SSRF switch are there for runs against local fakes
-    (``benchmarks/scaleout.py``): short Zoom timeouts and retries, loopback webhooks.
+    (``benchmarks/scaleout.py``): short Zoom timeouts and retries, loopback webhooks;
+    ``SLOTS_CACHE_SECONDS=0`` computes every listing (``benchmarks/api.py``'s cold run).
     """
     keys = [
         "ZOOM_ACCOUNT_ID",
@@ -125,6 +126,8 @@ def booking_settings_from_env():
     seconds = ["ZOOM_TIMEOUT", "ZOOM_INLINE_BUDGET_SECONDS", "ZOOM_RETRY_BASE_SECONDS"]
     found = {key: os.environ[key] for key in keys if os.environ.get(key)}
     found.update({key: float(os.environ[key]) for key in seconds if os.environ.get(key)})
+    if os.environ.get("SLOTS_CACHE_SECONDS"):
+        found["SLOTS_CACHE_SECONDS"] = int(os.environ["SLOTS_CACHE_SECONDS"])
     if os.environ.get("ALLOW_PRIVATE_URLS"):
         found["ALLOW_PRIVATE_URLS"] = os.environ["ALLOW_PRIVATE_URLS"] == "1"
     return found

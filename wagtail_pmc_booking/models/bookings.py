@@ -128,6 +128,13 @@ class Booking(models.Model):
             models.Index(fields=["status", "start"]),
             # The pool's co-host rows are found through the bookings in a range.
             models.Index(fields=["status", "blocked_start"], name="pmc_booking_status_blocked"),
+            # Round robin asks each host's latest booking of the type: one index step,
+            # whatever the length of their history.
+            models.Index(
+                fields=["host", "meeting_type", "-created_at"],
+                condition=models.Q(status=BookingStatus.CONFIRMED),
+                name="pmc_booking_latest_of_type",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
