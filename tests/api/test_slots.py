@@ -1,6 +1,6 @@
 """GET /v1/slots: the seed host's availability, in whatever zone the attendee lives in."""
 
-from datetime import time
+from datetime import datetime, time
 
 import pytest
 
@@ -144,3 +144,36 @@ def test_rescheduling_a_booking_of_another_meeting_type_is_refused(client, booke
     response = slots(client, meetingType="other", **params)
     assert_error(response, 400, "invalid_request")
     assert "rescheduling" in response.json()["error"]["fields"]
+
+
+def test_a_repeated_listing_is_the_cached_answer_until_something_changes(
+    client, product_demo, settings, monkeypatch
+):
+    """Within the minute the same question is answered from the cache without listing
+    again; a booking replaces the cache's version, so the next answer lacks its slot."""
+    from wagtail_pmc_booking import availability
+    from wagtail_pmc_booking import booking as booking_service
+
+    settings.WAGTAIL_PMC_BOOKING = {**settings.WAGTAIL_PMC_BOOKING, "SLOTS_CACHE_SECONDS": 60}
+    first = slots(client, timezone="UTC")
+    listed = first.json()["slots"][MONDAY]
+    real = availability.list_slots
+    calls = []
+    monkeypatch.setattr(
+        availability, "list_slots", lambda *a, **k: calls.append(1) or real(*a, **k)
+    )
+    again = slots(client, timezone="UTC")
+    assert again.content == first.content
+    assert calls == []
+
+    taken = listed[0]["start"]
+    booking_service.book(
+        product_demo,
+        start=datetime.fromisoformat(taken.replace("Z", "+00:00")),
+        attendee_name="Ada",
+        attendee_email="ada@example.com",
+        attendee_timezone="UTC",
+    )
+    after = slots(client, timezone="UTC").json()["slots"][MONDAY]
+    assert calls == [1]
+    assert taken not in [slot["start"] for slot in after]

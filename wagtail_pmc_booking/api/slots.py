@@ -1,13 +1,15 @@
 """``GET /v1/slots``: bookable times of a meeting type, in the attendee's zone."""
 
+import json
 import zoneinfo
 from datetime import date, timedelta
 
-from django.http import JsonResponse
+from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
-from .. import availability
+from .. import availability, slot_cache
 from ..conf import booking_settings
 from ..exceptions import BookingCancelled, InvalidBookingRequest
 from ..models import Booking, MeetingType
@@ -58,7 +60,7 @@ def rescheduled_booking(
     operation_id="listSlots",
     summary="List bookable slots",
 )
-def list_slots(request: ApiRequest, query: Query[SlotsQuery]) -> JsonResponse:
+def list_slots(request: ApiRequest, query: Query[SlotsQuery]) -> HttpResponse:
     """Days are the attendee-local dates of ``timezone`` (default: the first host's zone);
     ``start`` and ``end`` are inclusive and at most 62 days apart. Days without slots
     are left out; instants carry the attendee's offset."""
@@ -69,25 +71,34 @@ def list_slots(request: ApiRequest, query: Query[SlotsQuery]) -> JsonResponse:
     host_ids = [lookups.pool_host(meeting_type, query.host).pk] if query.host else None
     duration = availability.resolve_duration(meeting_type, query.duration)
     moving = rescheduled_booking(request, meeting_type, query)
-    days = availability.list_slots(
-        meeting_type,
-        start_date=query.start,
-        end_date=query.end,
-        tz=tz,
-        duration=duration,
-        host_ids=host_ids,
-        exclude_booking_id=moving.pk if moving else None,
-    )
-    # A month holds hundreds of slots: the answer is built as plain JSON here rather than
-    # validated object by object (the schema above still documents it exactly).
-    return JsonResponse(
-        {
-            "meetingType": meeting_type.slug,
-            "duration": duration,
-            "timezone": tz,
-            "slots": {
-                day.isoformat(): [presenters.slot_json(slot, zone) for slot in slots]
-                for day, slots in days.items()
-            },
-        }
-    )
+
+    def answer() -> bytes:
+        days = availability.list_slots(
+            meeting_type,
+            start_date=query.start,
+            end_date=query.end,
+            tz=tz,
+            duration=duration,
+            host_ids=host_ids,
+            exclude_booking_id=moving.pk if moving else None,
+        )
+        # A month holds hundreds of slots: the answer is built as plain JSON here rather
+        # than validated object by object (the schema above still documents it exactly).
+        return json.dumps(
+            {
+                "meetingType": meeting_type.slug,
+                "duration": duration,
+                "timezone": tz,
+                "slots": {
+                    day.isoformat(): [presenters.slot_json(slot, zone) for slot in slots]
+                    for day, slots in days.items()
+                },
+            }
+        ).encode()
+
+    # The answer itself is cached beside the slots, under the same version and minute:
+    # a repeated listing is one cache read, not a regrouping and re-encoding of a month.
+    minute = timezone.now().replace(second=0, microsecond=0)
+    parts = ("api", meeting_type.pk, duration, query.start, query.end, tz, host_ids, minute)
+    body = slot_cache.cached((*parts, moving.pk if moving else None), answer)
+    return HttpResponse(body, content_type="application/json")
