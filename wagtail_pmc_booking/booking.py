@@ -131,7 +131,7 @@ def book(
     _raise_for(errors)
     assert at is not None and length is not None  # _raise_for raised otherwise
     attendee = _Attendee(**{**attendee.__dict__, **extras})
-    hosts = _booking_hosts(meeting_type, moment)
+    hosts = _write(partial(_booking_hosts, meeting_type, moment))
     stale = _refresh_stale_calendars(meeting_type, moment, hosts, host=host)
 
     def write() -> BookingResult:
@@ -183,7 +183,7 @@ def reschedule(
     at = _clean_start(start, errors)
     _raise_for(errors)
     assert at is not None
-    hosts = _booking_hosts(booking.meeting_type, moment)
+    hosts = _write(partial(_booking_hosts, booking.meeting_type, moment))
     stale = _refresh_stale_calendars(booking.meeting_type, moment, hosts)
 
     def write() -> BookingResult:
@@ -576,7 +576,8 @@ def _record_stale(booking: Booking, stale: list[_StaleCalendar]) -> None:
 
 
 def _write(operation: Callable[[], T]) -> T:
-    """Run ``operation`` in one transaction; a momentarily locked database is retried.
+    """Run ``operation`` in one transaction; a momentarily locked database is retried
+    (also for the reads before a booking's transaction: SQLite may refuse them too).
 
     SQLite answers "database is locked" when another writer holds the lock longer than
     the busy timeout; PostgreSQL may report a deadlock. Both are retried with jittered

@@ -99,10 +99,8 @@ def manage_path(name: str, token: str) -> str:
 def manage_urls(booking: Booking, request: HttpRequest | None = None) -> dict[str, str]:
     """Absolute links to the attendee's reschedule and cancel pages."""
     token = manage_token_for(booking)
-    return {
-        name: absolute_url(manage_path(name, token), booking=booking, request=request)
-        for name in ("reschedule", "cancel")
-    }
+    root = site_root_url(booking, request)  # looked up once: it may read the site's pages
+    return {name: root + manage_path(name, token) for name in ("reschedule", "cancel")}
 
 
 def join_details(booking: Booking) -> tuple[str | None, str | None]:
