@@ -199,10 +199,12 @@ def reschedule(
         _clean_duration(meeting_type, length, errors)
         _raise_for(errors)
         found = _free_hosts(meeting_type, hosts, at, length, moment, exclude=current)
-        if _is_collective(meeting_type) or current.host_id not in found.free:
-            options = _ranked(meeting_type, found, at)
-        else:
-            options = [[current.host_id]]
+        options = _ranked(meeting_type, found, at)
+        if not _is_collective(meeting_type) and current.host_id in found.free:
+            # The host stays when free; should a concurrent booking take them first, the
+            # policy's next pick gets the meeting rather than the attendee a refusal.
+            stays = [current.host_id]
+            options = [stays, *(option for option in options if option != stays)]
         pool, host_ids = _claim(found, options, at)
         _move(current, pool, host_ids, at, length, actor)
         _record_stale(current, stale)
@@ -669,7 +671,8 @@ def _lock_booking(booking: Booking, *, token: str | None = None) -> Booking:
     between (the token rotated) wins: this one is ``BookingChanged``.
     """
     current = (
-        Booking.objects.select_for_update()
+        # Only the booking's row: the joined host is locked by ``_claim`` when booked.
+        Booking.objects.select_for_update(of=("self",))
         .select_related("meeting_type", "host")
         .filter(pk=booking.pk)
         .first()

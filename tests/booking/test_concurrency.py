@@ -219,3 +219,40 @@ def test_a_host_another_booking_holds_is_skipped_for_the_next_in_policy_order(po
         holder.join()
     assert made.host_id == first_pick[1][0]
     assert first_pick[0] != first_pick[1]
+
+
+@pytest.mark.postgres
+def test_a_reschedule_whose_host_is_held_moves_to_the_next_free_host(postgres):
+    """The host stays when free; while another writer holds them, the reschedule goes to
+    the policy's next pick at once instead of waiting or refusing."""
+    hosts = [
+        factories.make_host(windows=ALL_WEEK, timezone="UTC", buffer_before_minutes=0)
+        for _ in range(2)
+    ]
+    pool = factories.make_meeting_type(hosts=hosts, assignment="round_robin")
+    start = NOW + timedelta(days=1, hours=9)
+    booking = booking_service.book(pool, start=start, now=NOW, **ATTENDEE).booking
+    kept = booking.host_id
+    held, release = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with transaction.atomic():
+                assert booking_service._lock([kept], skip_locked=False)
+                held.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert held.wait(timeout=30)
+        moved = booking_service.reschedule(
+            booking, start=start + timedelta(hours=2), now=NOW
+        ).booking
+    finally:
+        release.set()
+        holder.join()
+    assert moved.host_id != kept
+    assert moved.start == start + timedelta(hours=2)
