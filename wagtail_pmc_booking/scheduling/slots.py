@@ -1,8 +1,9 @@
 """Which start times can be booked: the one predicate shared by listing and booking.
 
-``host_slots`` lists and ``is_bookable`` checks a single start through the same prepared
-schedule and the same rule checks, so what an attendee is shown is exactly what the
-booking service accepts, and a tampered start such as 09:07 is refused.
+``host_slots`` lists, and ``is_bookable`` asks that same listing about one second, so
+what an attendee is shown is exactly what the booking service accepts, and a tampered
+start such as 09:07 is refused. The rules compute in whole seconds since the epoch
+(``Span``): no ``datetime`` per candidate, one conversion per window boundary.
 """
 
 from __future__ import annotations
