@@ -204,9 +204,10 @@ def _taken(ids: Sequence[int], read: _Read) -> _Taken:
         co_hosted = co_hosted.exclude(booking_id=read.exclude_booking_id)
 
     def columns(prefix: str = "") -> list[Any]:
-        fields = ["blocked_start", "blocked_end", *(["start"] if read.counted else [])]
-        seconds = _seconds(*(prefix + field for field in fields))
-        return ["host_id", *seconds, *([prefix + "meeting_type_id"] if read.counted else [])]
+        blocked = _span(prefix + "blocked_start", prefix + "blocked_end")
+        if not read.counted:
+            return ["host_id", *blocked]
+        return ["host_id", *blocked, EpochSeconds(prefix + "start"), prefix + "meeting_type_id"]
 
     # Unordered: an ORDER BY makes SQLite pick the (status, start) index and scan every
     # confirmed booking instead of the range's rows.
@@ -245,9 +246,10 @@ def _schedule(
     )
 
 
-def _seconds(*fields: str) -> list[EpochSeconds]:
-    """Datetime columns read as seconds since the epoch: ends (and only they) round up."""
-    return [EpochSeconds(f, ceil=f.endswith("_end")) for f in fields]
+def _span(start: str, end: str) -> list[EpochSeconds]:
+    """A range's two datetime columns as seconds since the epoch, the end rounded up so a
+    sub-second end still covers its last instant."""
+    return [EpochSeconds(start), EpochSeconds(end, ceil=True)]
 
 
 CapLimit = tuple[str, int, int | None]
@@ -345,7 +347,7 @@ def calendar_busy(
 
 def _by_host(rows: "QuerySet[BusyTime]") -> defaultdict[int, list[scheduling.Span]]:
     found: defaultdict[int, list[scheduling.Span]] = defaultdict(list)
-    for host_id, start, end in rows.values_list("host_id", *_seconds("start", "end")):
+    for host_id, start, end in rows.values_list("host_id", *_span("start", "end")):
         found[host_id].append((start, end))
     return found
 

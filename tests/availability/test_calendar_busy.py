@@ -41,6 +41,24 @@ def test_a_busy_time_hides_the_slots_it_and_the_buffers_touch(product_demo, seed
     assert set(after) == set(before) - {"10:30", "11:00"}
 
 
+def test_a_busy_time_ending_a_fraction_of_a_second_into_a_buffer_hides_that_slot(
+    product_demo, seed_host
+):
+    """Stored ends keep their microseconds; read in whole seconds they round up, never down
+    to a time that would let the slot's buffer touch the event instead of meeting it."""
+    assert "11:30" in monday_starts(product_demo)
+    start = datetime(2026, 4, 13, 11, 0, tzinfo=IST)
+    # 11:00–11:20:00.5 busy; the 11:30 slot's 10-minute buffer starts at 11:20.
+    BusyTime.objects.create(
+        calendar=calendar_of(seed_host),
+        host=seed_host,
+        start=start,
+        end=start + timedelta(minutes=20, milliseconds=500),
+    )
+    slot_cache.invalidate()
+    assert "11:30" not in monday_starts(product_demo)
+
+
 def test_a_calendar_without_check_conflicts_hides_nothing(product_demo, seed_host):
     before = monday_starts(product_demo)
     busy(
