@@ -1,6 +1,7 @@
 """No double booking under concurrency: proven on PostgreSQL, serialized on SQLite."""
 
 import threading
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -36,6 +37,31 @@ def race(count, attempt):
     for thread in threads:
         thread.join()
     return outcomes
+
+
+@contextmanager
+def holding(host_ids):
+    """Another writer holds these hosts' rows (its own thread and connection) while the
+    body runs; it lets go when the body is done."""
+    held, release = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with transaction.atomic():
+                assert booking_service._lock(host_ids, skip_locked=False)
+                held.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert held.wait(timeout=30)
+        yield
+    finally:
+        release.set()
+        holder.join()
 
 
 def attendee(i):
@@ -198,25 +224,8 @@ def test_a_host_another_booking_holds_is_skipped_for_the_next_in_policy_order(po
         ),
         start,
     )
-    held, release = threading.Event(), threading.Event()
-
-    def hold():
-        try:
-            with transaction.atomic():
-                assert booking_service._lock(first_pick[0], skip_locked=False)
-                held.set()
-                release.wait(timeout=30)
-        finally:
-            connection.close()
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    try:
-        assert held.wait(timeout=30)
+    with holding(first_pick[0]):
         made = booking_service.book(pool, start=start, now=NOW, **ATTENDEE).booking
-    finally:
-        release.set()
-        holder.join()
     assert made.host_id == first_pick[1][0]
     assert first_pick[0] != first_pick[1]
 
@@ -233,26 +242,9 @@ def test_a_reschedule_whose_host_is_held_moves_to_the_next_free_host(postgres):
     start = NOW + timedelta(days=1, hours=9)
     booking = booking_service.book(pool, start=start, now=NOW, **ATTENDEE).booking
     kept = booking.host_id
-    held, release = threading.Event(), threading.Event()
-
-    def hold():
-        try:
-            with transaction.atomic():
-                assert booking_service._lock([kept], skip_locked=False)
-                held.set()
-                release.wait(timeout=30)
-        finally:
-            connection.close()
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    try:
-        assert held.wait(timeout=30)
+    with holding([kept]):
         moved = booking_service.reschedule(
             booking, start=start + timedelta(hours=2), now=NOW
         ).booking
-    finally:
-        release.set()
-        holder.join()
     assert moved.host_id != kept
     assert moved.start == start + timedelta(hours=2)
