@@ -83,12 +83,15 @@ def start(command: list[str], env: dict, log: Path | None = None) -> subprocess.
             output.close()  # the child holds its own copy
 
 
-def gunicorn(port: int, env: dict, workers: int = 2, log: Path | None = None) -> subprocess.Popen:
+def gunicorn(
+    port: int, env: dict, workers: int = 2, log: Path | None = None, threads: int = 1
+) -> subprocess.Popen:
     return start(
         [
             str(VENV_BIN / "gunicorn"),
             "example_site.wsgi",
             f"--workers={workers}",
+            f"--threads={threads}",
             f"--bind=127.0.0.1:{port}",
             "--timeout=60",
             "--graceful-timeout=5",

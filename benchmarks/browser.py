@@ -2,8 +2,8 @@
 
 Run: ``.venv/bin/python benchmarks/browser.py [--runs 10] [--workers 2]``
 It loads the demo (``pmc_booking_demo``) into a throwaway SQLite file in a temporary
-folder, starts gunicorn (``runserver`` if gunicorn is not installed) on a loopback port
-with the example site's dev settings turned production-like (DEBUG off; Django serves
+folder, starts gunicorn (``--workers`` × 4 threads) on a loopback port with the example
+site's dev settings turned production-like (DEBUG off; Django serves
 the static files itself, uncompressed, as no web server sits in front), then opens
 ``/book-a-demo/`` ``--runs`` times, each in a new browser context (empty cache). It
 prints, per load and as median/p95, the widget's ``pmc:first-times`` mark (ms since
@@ -18,33 +18,22 @@ import argparse
 import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 from _django import percentile
+from _live import MANAGE, ROOT, free_port, gunicorn, stop, wait_until_up
 from playwright.sync_api import Browser, sync_playwright
 
-ROOT = Path(__file__).resolve().parent.parent
-VENV_BIN = Path(sys.executable).parent
-STATIC = ROOT / "wagtail_pmc_booking" / "static" / "wagtail_pmc_booking"
-CHROMIUM = os.environ.get("PMC_CHROMIUM", "/usr/bin/chromium")
-# The browser tests' flags (tests/browser/conftest.py): no traffic beyond the page's own.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-gpu",
-]
+sys.path.insert(0, str(ROOT))
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.widget.files import BUDGET, SHIPPED, STATIC  # noqa: E402
+
 PAGE = "/book-a-demo/"
-BUDGET = 25_000
 TARGET_MS = 800
 TIMEOUT_MS = 15_000
 
@@ -91,19 +80,9 @@ METRICS = """() => {
 FIRST_TIMES = "() => performance.getEntriesByName('pmc:first-times', 'mark').length > 0"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def widget_js() -> dict[str, int]:
     """The shipped JS the budget test counts: everything but the admin's own scripts."""
-    return {
-        str(path.relative_to(STATIC)): path.stat().st_size
-        for path in sorted(STATIC.rglob("*.js"))
-        if path.relative_to(STATIC).parts[0] != "admin"
-    }
+    return {str(path.relative_to(STATIC)): path.stat().st_size for path in SHIPPED}
 
 
 def start_site(folder: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
@@ -120,44 +99,16 @@ def start_site(folder: Path, port: int, workers: int) -> subprocess.Popen[bytes]
         "BASE_URL": f"http://127.0.0.1:{port}",
         "API_RATE_LIMIT_PUBLIC": "1000000/minute",
     }
-    manage = [sys.executable, str(ROOT / "example_site" / "manage.py")]
     for command in (["migrate", "--noinput"], ["createcachetable"], ["pmc_booking_demo"]):
         # Captured: the demo prints the admin password it sets, which is no benchmark output.
-        subprocess.run([*manage, *command], env=env, check=True, capture_output=True, timeout=300)
-    if (VENV_BIN / "gunicorn").exists():
-        command = [
-            str(VENV_BIN / "gunicorn"),
-            "example_site.wsgi",
-            f"--workers={workers}",
-            "--threads=4",
-            f"--bind=127.0.0.1:{port}",
-            "--log-level=warning",
-        ]
-    else:
-        command = [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"]
-    server = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}{PAGE}", timeout=2).read()
-            return server
-        except OSError:
-            if server.poll() is not None:
-                raise SystemExit(f"the server exited ({server.returncode})") from None
-            time.sleep(0.2)
-    stop(server)
-    raise SystemExit("the server did not answer within 30 s")
-
-
-def stop(server: subprocess.Popen[bytes]) -> None:
-    """The server and its workers (its own process group), politely, then firmly."""
-    if server.poll() is not None:
-        return
-    os.killpg(server.pid, signal.SIGTERM)
+        subprocess.run([*MANAGE, *command], env=env, check=True, capture_output=True, timeout=300)
+    server = gunicorn(port, env, workers, threads=4)
     try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait(timeout=10)
+        wait_until_up(f"http://127.0.0.1:{port}{PAGE}", server)
+    except SystemExit:
+        stop(server)
+        raise
+    return server
 
 
 def load(browser: Browser, url: str) -> dict[str, Any]:

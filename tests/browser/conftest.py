@@ -16,18 +16,11 @@ from playwright.sync_api import expect, sync_playwright
 
 from wagtail_pmc_booking.models import BookingPage
 
+from .chromium import CHROMIUM, CHROMIUM_ARGS
 from .helpers import ensure_home
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = os.environ.get("PMC_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-gpu",
-]
 RESULTS = Path(__file__).resolve().parents[2] / "test-results" / "browser"
 
 expect.set_options(timeout=10_000)

@@ -7,19 +7,13 @@ the widget's budget but held to the same "no words of its own" rule.
 """
 
 import re
-from pathlib import Path
 
 import pytest
 
-import wagtail_pmc_booking
+from tests.widget.files import ADMIN, ALL_JS, BUDGET, SHIPPED, STATIC
 from wagtail_pmc_booking.widget import PLURAL_SAMPLES, widget_strings
 
-STATIC = Path(wagtail_pmc_booking.__file__).parent / "static" / "wagtail_pmc_booking"
-ALL_JS = sorted(STATIC.rglob("*.js"))
-ADMIN = [path for path in ALL_JS if path.relative_to(STATIC).parts[0] == "admin"]
-SHIPPED = [path for path in ALL_JS if path not in ADMIN]
 WIDGET = [path for path in SHIPPED if path.name != "embed.js"]
-BUDGET = 25_000
 # A text lookup in the widget: t("key", …) or parts("key", …) (strings.js).
 LOOKUP = re.compile(r"\b(?:t|parts)\(\s*\"(\w+)\"")
 ANY_LOOKUP = re.compile(r"\b(?:t|parts)\(")
