@@ -54,10 +54,13 @@ class Pool:
 
 
 def meeting_type_hosts(
-    meeting_type: MeetingType, host_ids: Sequence[int] | None = None
+    meeting_type: MeetingType, host_ids: Sequence[int] | None = None, **annotations: Any
 ) -> list[Host]:
-    """Active hosts, highest priority first, then by name: the first is the Zoom host."""
-    hosts = Host.objects.filter(meeting_types=meeting_type, is_active=True)
+    """Active hosts, highest priority first, then by name: the first is the Zoom host.
+
+    ``annotations`` are read in the same query (the booking writer's per-host facts).
+    """
+    hosts = Host.objects.filter(meeting_types=meeting_type, is_active=True).annotate(**annotations)
     if host_ids is not None:
         hosts = hosts.filter(pk__in=host_ids)
     return sorted(hosts, key=host_order)
@@ -187,10 +190,10 @@ _Taken = tuple[defaultdict[int, list[scheduling.Span]], defaultdict[int, list[tu
 def _taken(ids: Sequence[int], read: _Read) -> _Taken:
     """The hosts' confirmed bookings around the range, as host or co-host, in one query:
     blocked ranges per host, and (with caps) each booking's start and meeting type."""
-    confirmed = Booking.objects.filter(
-        overlap_filter(read.count_lo, read.count_hi),
-        status=BookingStatus.CONFIRMED,
-        host_id__in=ids,
+    confirmed = (
+        Booking.objects.confirmed()
+        .overlapping(read.count_lo, read.count_hi)
+        .filter(host_id__in=ids)
     )
     # Joined, not ``booking__in=confirmed``: a subquery without the hosts reads every
     # confirmed booking.

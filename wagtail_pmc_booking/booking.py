@@ -514,11 +514,11 @@ def _booking_hosts(meeting_type: MeetingType, now: datetime) -> list[Host]:
         .order_by("-created_at")
         .values("created_at")[:1]
     )
-    hosts = Host.objects.filter(meeting_types=meeting_type, is_active=True).annotate(
+    return availability.meeting_type_hosts(
+        meeting_type,
         pmc_stale_calendar=Exists(calendar_sync.stale_calendars(now).filter(host=OuterRef("pk"))),
         pmc_last_booked=Subquery(latest),
     )
-    return sorted(hosts, key=availability.host_order)
 
 
 def _refresh_stale_calendars(
