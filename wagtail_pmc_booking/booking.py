@@ -302,14 +302,13 @@ def reassign(
                 fields={"host": [_("Choose one of the hosts of this meeting type.")]},
             )
         found = _free_at_its_time(current, hosts, moment, host=host)
+        not_free = _("%(host)s is not free at that time.") % {"host": host.name}
+        if host.pk not in found.free:
+            raise SlotUnavailable(not_free)
         try:
-            if host.pk not in found.free:
-                raise SlotUnavailable()
             pool, _ids = _claim(found, [[host.pk]], current.start)
-        except SlotUnavailable:
-            raise SlotUnavailable(
-                _("%(host)s is not free at that time.") % {"host": host.name}
-            ) from None
+        except SlotUnavailable:  # taken since the pool was read
+            raise SlotUnavailable(not_free) from None
         _hand_over(current, pool, host.pk, actor)
         return BookingResult(current, manage_token_for(current))
 
