@@ -7,7 +7,7 @@ handover must remove them). Never raises into the writer: a failure is logged.
 
 import logging
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef
 from django.dispatch import receiver
 
 from .. import signals
@@ -40,10 +40,12 @@ def _queue(booking_pk: int, *, rewrite: bool) -> None:
 
 
 def _has_calendar_work(booking_pk: int) -> bool:
-    if CalendarEvent.objects.filter(booking_id=booking_pk).exists():
-        return True
-    booking = Booking.objects.filter(pk=booking_pk).only("host_id").first()
-    if booking is None:
-        return False
-    hosts = Q(host_id=booking.host_id) | Q(host__co_hosted_bookings=booking_pk)
-    return writable_calendars().filter(hosts).exists()
+    """The booking has events to change, or a host or co-host a calendar to write to
+    (one query)."""
+    calendars = writable_calendars()
+    work = (
+        Exists(CalendarEvent.objects.filter(booking_id=OuterRef("pk")))
+        | Exists(calendars.filter(host_id=OuterRef("host_id")))
+        | Exists(calendars.filter(host__co_hosted_bookings=OuterRef("pk")))
+    )
+    return Booking.objects.filter(work, pk=booking_pk).exists()

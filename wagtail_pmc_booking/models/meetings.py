@@ -7,7 +7,7 @@ same fields for the same event.
 from datetime import datetime
 from typing import Any
 
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext_lazy as _
 
 
@@ -88,6 +88,26 @@ class ZoomMeeting(models.Model):
         """Every meeting parked after an error is owed another try at ``now``."""
         parked = cls.objects.filter(next_attempt_at__isnull=True).exclude(last_error="")
         parked.exclude(state=MeetingState.DELETED).update(next_attempt_at=now, updated_at=now)
+
+    @classmethod
+    def first_attempt(
+        cls, booking_id: int, now: datetime, *, zoom_user: str, is_sandbox: bool
+    ) -> tuple["ZoomMeeting", int]:
+        """A booking's record made with its first attempt counted and the Zoom user (and
+        backend) it is for, in one write; ``(record, earlier count)`` as ``count_attempt``.
+        Should another process have made the record first, that one counts the attempt."""
+        try:
+            with transaction.atomic():
+                record = cls.objects.create(
+                    booking_id=booking_id,
+                    attempts=1,
+                    zoom_user=zoom_user,
+                    is_sandbox=is_sandbox,
+                )
+        except IntegrityError:
+            record = cls.objects.get(booking_id=booking_id)
+            return record, record.count_attempt(now)
+        return record, 0
 
     def count_attempt(self, now: datetime) -> int:
         """Count an attempt in the database before Zoom is called, so that after one

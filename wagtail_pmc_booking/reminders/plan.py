@@ -38,7 +38,8 @@ def plan(booking_pk: int, *, now: datetime | None = None) -> list[Reminder]:
         if not booking.is_confirmed:
             pending.update(status=ReminderStatus.DROPPED)
             return []
-        pending.exclude(sequence=booking.sequence).update(status=ReminderStatus.DROPPED)
+        if booking.sequence:  # revision 0 is the first: no earlier rows to drop
+            pending.exclude(sequence=booking.sequence).update(status=ReminderStatus.DROPPED)
         rows = owed(booking, now)
         Reminder.objects.bulk_create(rows, ignore_conflicts=True)
     return rows

@@ -39,12 +39,19 @@ BUSY_RETRY_SECONDS = 5
 
 
 def _load(booking_pk: int) -> Booking | None:
+    """The booking with what its desired state needs, and its meeting record, if any
+    (co-hosts are read only for a collective meeting, which lists them)."""
     return (
-        Booking.objects.select_related("meeting_type", "host")
-        .prefetch_related("co_hosts")
+        Booking.objects.select_related("meeting_type", "host", "meeting")
         .filter(pk=booking_pk)
         .first()
     )
+
+
+def _changed_since(booking: Booking) -> bool:
+    """Whether the booking moved on (every change bumps ``sequence``) since it was read."""
+    now_at = Booking.objects.filter(pk=booking.pk).values_list("sequence", flat=True).first()
+    return now_at != booking.sequence
 
 
 def record_of(booking_pk: int) -> ZoomMeeting | None:
@@ -77,7 +84,7 @@ def sync_meeting(
             current = _load(booking_pk)
             if current is None:
                 return Outcome("", Action.UNCHANGED)
-            record = record_of(booking_pk)
+            record: ZoomMeeting | None = getattr(current, "meeting", None)
             desired = desired_state(current)
             if in_sync(record, desired):
                 return outcome or Outcome(current.public_id, Action.UNCHANGED)
@@ -90,8 +97,13 @@ def sync_meeting(
                 rejected = backoff.credentials_rejected()
                 if rejected:
                     return Outcome(current.public_id, Action.PAUSED, error=rejected)
-            outcome = _attempt(current, record, desired, chosen, moment, announce)
+            record, earlier = _counted(current, record, desired, chosen, moment)
+            outcome = _attempt(current, record, desired, chosen, moment, announce, earlier)
             if outcome.action == Action.FAILED:
+                return outcome
+            # Done when the record matches and the booking stayed as read: one narrow
+            # read instead of loading it all again.
+            if in_sync(record, desired) and not _changed_since(current):
                 return outcome
         assert outcome is not None
         return outcome
@@ -123,19 +135,32 @@ def _announce(booking_pk: int) -> None:
             )
 
 
-def _attempt(
+def _counted(
     booking: Booking,
     record: ZoomMeeting | None,
     desired: Desired,
     client: ZoomBackend,
     now: datetime,
-    announce: bool,
-) -> Outcome:
+) -> tuple[ZoomMeeting, int]:
+    """The record with this attempt counted before Zoom is called (if it dies with Zoom
+    having made the meeting, the next one knows to look for it); the earlier count."""
     if record is None:
-        record = ZoomMeeting.objects.get_or_create(booking_id=booking.pk)[0]
-    # Counted before Zoom is called: if this attempt dies with Zoom having created the
-    # meeting, the next one knows to look for it.
-    previous_attempts = record.count_attempt(now)
+        present = desired.action == Want.PRESENT
+        return ZoomMeeting.first_attempt(
+            booking.pk, now, zoom_user=desired.zoom_user, is_sandbox=present and client.is_sandbox
+        )
+    return record, record.count_attempt(now)
+
+
+def _attempt(
+    booking: Booking,
+    record: ZoomMeeting,
+    desired: Desired,
+    client: ZoomBackend,
+    now: datetime,
+    announce: bool,
+    previous_attempts: int,
+) -> Outcome:
     try:
         if desired.action == Want.PRESENT:
             action = ensure_present(booking, record, desired, client, previous_attempts)
