@@ -67,21 +67,23 @@ def site_root_url(booking: Booking | None = None, request: HttpRequest | None = 
         return base_url.rstrip("/")
     if request is not None:
         return request.build_absolute_uri("/").rstrip("/")
-    site = _site_of(booking)
-    if site is not None:
-        root_url: str = site.root_url
+    root_url = _root_url_of(booking)
+    if root_url is not None:
         return root_url.rstrip("/")
     admin_base_url: str = getattr(settings, "WAGTAILADMIN_BASE_URL", "") or ""
     return admin_base_url.rstrip("/")
 
 
-def _site_of(booking: Booking | None) -> Site | None:
+def _root_url_of(booking: Booking | None) -> str | None:
+    """The root URL of the site serving the booking's page (Wagtail's cached site root
+    paths name it: no ``Site`` row is read), else of the default site."""
     if booking is not None:
         page = BookingPage.objects.live().filter(meeting_type_id=booking.meeting_type_id).first()
-        site = page.get_site() if page is not None else None
-        if site is not None:
-            return site
-    return Site.objects.filter(is_default_site=True).first()
+        parts = page.get_url_parts() if page is not None else None
+        if parts is not None:
+            return str(parts[1])
+    site = Site.objects.filter(is_default_site=True).first()
+    return site.root_url if site is not None else None
 
 
 def absolute_url(

@@ -72,6 +72,13 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and (
+    os.environ.get("DATABASE_PREPARED_STATEMENTS", "1") == "1"
+):
+    # Parameters bound by the server, and a statement run five times on a connection is
+    # prepared there: PostgreSQL plans the hot queries once per connection, not per call.
+    # Needs persistent connections (CONN_MAX_AGE) and no transaction-mode pooler.
+    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock at BEGIN, so a booking's re-check and insert are serialized.
     DATABASES["default"]["OPTIONS"] = {"timeout": 10, "transaction_mode": "IMMEDIATE"}
