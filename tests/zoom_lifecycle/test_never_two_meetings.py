@@ -4,9 +4,12 @@ import threading
 
 import pytest
 from django.db import connection
+from django.db.models import F
+from django.utils import timezone
 
 from tests.zoom_lifecycle.conftest import at, fake_meetings_for, make_meeting_type, meeting_of
-from wagtail_pmc_booking.models import BookingEvent
+from wagtail_pmc_booking.models import Booking, BookingEvent, ZoomMeeting
+from wagtail_pmc_booking.zoom import reconcile
 from wagtail_pmc_booking.zoom.outcomes import Action
 from wagtail_pmc_booking.zoom.reconcile import sync_meeting
 from wagtail_pmc_booking.zoom.sweep import sweep
@@ -122,3 +125,51 @@ def test_while_one_sync_waits_for_zoom_another_for_the_same_booking_stands_back(
     sweep(now=meeting_of(booking).next_attempt_at)
     assert len(fake_meetings_for(fake_zoom, booking)) == 1
     assert meeting_of(booking).state == "synced"
+
+
+def test_a_first_attempt_on_a_record_another_process_made_counts_on_that_record(book):
+    """The record is made with the first attempt counted; should a racing writer have
+    made it first, that record counts the attempt, so a lost create is still looked for."""
+    booking = book(at(10))
+    existing = meeting_of(booking)
+    attempts = existing.attempts
+
+    record, earlier = ZoomMeeting.first_attempt(
+        booking.pk, timezone.now(), zoom_user="other@example.com", is_sandbox=False
+    )
+
+    assert (record.pk, earlier, record.attempts) == (existing.pk, attempts, attempts + 1)
+    stored = meeting_of(booking)
+    assert (stored.attempts, stored.zoom_user) == (attempts + 1, existing.zoom_user)
+    assert ZoomMeeting.objects.filter(booking=booking).count() == 1
+
+
+def test_a_booking_moved_while_zoom_made_its_meeting_gets_the_meeting_moved(
+    fake_zoom, book, monkeypatch
+):
+    """The sync checks the booking's revision after its call: a reschedule committed
+    meanwhile is a second round (an update), not a meeting left at the old time."""
+    original = reconcile.ensure_present
+    moved = {}
+
+    def create_then_reschedule_elsewhere(booking, *args):
+        action = original(booking, *args)
+        if not moved:  # another process moves the booking while Zoom answered
+            moved["to"] = at(15)
+            Booking.objects.filter(pk=booking.pk).update(
+                start=at(15),
+                end=at(15, 30),
+                blocked_start=at(15),
+                blocked_end=at(15, 30),
+                sequence=F("sequence") + 1,
+            )
+        return action
+
+    monkeypatch.setattr(reconcile, "ensure_present", create_then_reschedule_elsewhere)
+    booking = book(at(10))
+
+    (made,) = fake_meetings_for(fake_zoom, booking)
+    assert made["start_time"] == at(15).strftime("%Y-%m-%dT%H:%M:%SZ")
+    record = meeting_of(booking)
+    assert (record.state, record.synced_sequence) == ("synced", booking.sequence + 1)
+    assert len(fake_zoom.calls_to("POST", CREATE)) == 1
