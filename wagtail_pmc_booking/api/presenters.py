@@ -1,6 +1,7 @@
 """Domain objects -> response schemas. What a client may see is decided here, and only here."""
 
-from datetime import datetime, tzinfo
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, tzinfo
 from typing import Literal
 
 from .. import languages
@@ -124,7 +125,17 @@ def iso(instant: datetime) -> str:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-def slot_json(slot: Slot, tz: tzinfo) -> dict[str, str]:
-    """A slot as plain JSON-ready data in the attendee zone, for answers with many slots."""
-    start, end = in_zone(slot, tz)
-    return {"start": iso(start), "end": iso(end)}
+def slots_json(days: Mapping[date, Sequence[Slot]], tz: tzinfo) -> dict[str, list[dict[str, str]]]:
+    """Slots by local date as plain JSON-ready data in the attendee zone, for answers with
+    hundreds of slots. Each instant is converted and formatted once: most slots end where
+    a later one starts, and converting and formatting is most of the work."""
+    texts: dict[datetime, str] = {}
+    for slots in days.values():
+        for slot in slots:
+            for moment in (slot.start, slot.end):
+                if moment not in texts:
+                    texts[moment] = iso(moment.astimezone(tz))
+    return {
+        day.isoformat(): [{"start": texts[slot.start], "end": texts[slot.end]} for slot in slots]
+        for day, slots in days.items()
+    }

@@ -89,10 +89,7 @@ def list_slots(request: ApiRequest, query: Query[SlotsQuery]) -> HttpResponse:
                 "meetingType": meeting_type.slug,
                 "duration": duration,
                 "timezone": tz,
-                "slots": {
-                    day.isoformat(): [presenters.slot_json(slot, zone) for slot in slots]
-                    for day, slots in days.items()
-                },
+                "slots": presenters.slots_json(days, zone),
             }
         ).encode()
 
