@@ -1,12 +1,14 @@
-"""The slot formatter against the plain path: ``isoformat`` of each instant in the zone."""
+"""The slot listing's writer against the plain path: ``json.dumps`` of each instant's
+``isoformat`` in the zone."""
 
+import json
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wagtail_pmc_booking.api.presenters import slots_json
+from wagtail_pmc_booking.api.presenters import slots_answer
 from wagtail_pmc_booking.scheduling import Slot
 
 ZONES = [
@@ -69,12 +71,25 @@ def slot_days(draw: st.DrawFn) -> dict[date, list[Slot]]:
     return days
 
 
-@given(slot_days(), st.sampled_from(ZONES))
-def test_slots_are_written_as_isoformat_in_the_zone_with_z_for_utc(days, tz):
-    assert slots_json(days, tz) == {
+def plain_answer(days: dict[date, list[Slot]], tz: ZoneInfo, slug: str = "demo") -> bytes:
+    slots = {
         day.isoformat(): [{"start": plain(s.start, tz), "end": plain(s.end, tz)} for s in slots]
         for day, slots in days.items()
     }
+    answer = {"meetingType": slug, "duration": 30, "timezone": tz.key, "slots": slots}
+    return json.dumps(answer).encode()
+
+
+@given(slot_days(), st.sampled_from(ZONES))
+def test_slots_are_written_as_isoformat_in_the_zone_with_z_for_utc(days, tz):
+    assert slots_answer("demo", 30, tz.key, days, tz) == plain_answer(days, tz)
+
+
+@given(st.text())
+def test_the_meeting_type_is_escaped_as_json_escapes_it(slug):
+    tz = ZoneInfo("UTC")
+    days = {date(2026, 4, 5): [Slot(CHANGES[0], CHANGES[0] + timedelta(hours=1), (1,))]}
+    assert slots_answer(slug, 30, "UTC", days, tz) == plain_answer(days, tz, slug)
 
 
 def test_every_offset_of_a_dst_change_is_its_own():
@@ -82,7 +97,7 @@ def test_every_offset_of_a_dst_change_is_its_own():
     start = datetime(2026, 4, 4, 14, 30, tzinfo=UTC)
     steps = [start + timedelta(minutes=15 * i) for i in range(5)]
     days = {date(2026, 4, 5): [Slot(a, b, (1,)) for a, b in zip(steps, steps[1:])]}
-    assert slots_json(days, tz)["2026-04-05"] == [
+    assert json.loads(slots_answer("demo", 15, tz.key, days, tz))["slots"]["2026-04-05"] == [
         {"start": "2026-04-05T01:30:00+11:00", "end": "2026-04-05T01:45:00+11:00"},
         {"start": "2026-04-05T01:45:00+11:00", "end": "2026-04-05T01:30:00+10:30"},
         {"start": "2026-04-05T01:30:00+10:30", "end": "2026-04-05T01:45:00+10:30"},
