@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.test import override_settings
 
 from tests.api.helpers import assert_error, get, headers
@@ -108,3 +109,42 @@ def test_rates_are_written_count_per_period(text, rate):
 def test_a_malformed_rate_is_a_configuration_error():
     with pytest.raises(ValueError):
         ratelimit.parse_rate("lots/fortnight")
+
+
+class Recording:
+    """The cache, with the names of the calls made on it."""
+
+    def __init__(self, before_add=None):
+        self.calls = []
+        self.before_add = before_add
+
+    def incr(self, key):
+        self.calls.append("incr")
+        return cache.incr(key)
+
+    def add(self, key, value, timeout):
+        self.calls.append("add")
+        if self.before_add:
+            self.before_add(key, timeout)
+        return cache.add(key, value, timeout)
+
+
+def test_a_begun_window_costs_one_cache_call_per_request(monkeypatch):
+    recording = Recording()
+    monkeypatch.setattr(ratelimit, "cache", recording)
+    rate = ratelimit.Rate(3, 60)
+    for _ in range(3):
+        ratelimit.hit("calls", rate, now=120.0)
+    assert recording.calls == ["incr", "add", "incr", "incr"]
+    with pytest.raises(ratelimit.RateLimited):
+        ratelimit.hit("calls", rate, now=130.0)
+
+
+def test_a_window_another_request_begins_meanwhile_counts_this_one_too(monkeypatch):
+    def another_request_first(key, timeout):
+        cache.add(key, 1, timeout)
+
+    monkeypatch.setattr(ratelimit, "cache", Recording(before_add=another_request_first))
+    rate = ratelimit.Rate(1, 60)
+    with pytest.raises(ratelimit.RateLimited):
+        ratelimit.hit("race", rate, now=120.0)

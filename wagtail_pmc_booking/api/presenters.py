@@ -1,6 +1,8 @@
 """Domain objects -> response schemas. What a client may see is decided here, and only here."""
 
-from datetime import datetime, tzinfo
+import json
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, tzinfo
 from typing import Literal
 
 from .. import languages
@@ -124,7 +126,32 @@ def iso(instant: datetime) -> str:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-def slot_json(slot: Slot, tz: tzinfo) -> dict[str, str]:
-    """A slot as plain JSON-ready data in the attendee zone, for answers with many slots."""
-    start, end = in_zone(slot, tz)
-    return {"start": iso(start), "end": iso(end)}
+def slots_answer(
+    meeting_type: str,
+    duration: int,
+    timezone: str,
+    days: Mapping[date, Sequence[Slot]],
+    tz: tzinfo,
+) -> bytes:
+    """``SlotsOut`` as JSON, slots by local date in the attendee zone ``tz``.
+
+    A month holds hundreds of slots, so the answer is written as text: each instant is
+    converted and formatted once (most slots end where a later one starts), and the slots,
+    whose dates and ISO instants need no escaping, are not walked by ``json.dumps``.
+    """
+    texts: dict[datetime, str] = {}
+    for slots in days.values():
+        for slot in slots:
+            for moment in (slot.start, slot.end):
+                if moment not in texts:
+                    texts[moment] = iso(moment.astimezone(tz))
+    listing = ", ".join(
+        f'"{day.isoformat()}": ['
+        + ", ".join(
+            [f'{{"start": "{texts[slot.start]}", "end": "{texts[slot.end]}"}}' for slot in slots]
+        )
+        + "]"
+        for day, slots in days.items()
+    )
+    head = json.dumps({"meetingType": meeting_type, "duration": duration, "timezone": timezone})
+    return f'{head[:-1]}, "slots": {{{listing}}}}}'.encode()

@@ -1,6 +1,6 @@
 """Fixed-window rate limits in Django's cache, shared by every worker that shares the cache.
 
-``cache.add`` starts a window and ``cache.incr`` counts in it; both are atomic on Redis,
+``cache.incr`` counts in a window and ``cache.add`` starts it; both are atomic on Redis,
 Memcached and the local-memory cache, so concurrent requests cannot over-admit.
 The cache is an optimisation, not a dependency: when it cannot be reached the limit
 fails open (the request is admitted) and a warning is logged.
@@ -68,12 +68,14 @@ def hit(bucket: str, rate: Rate | None, *, now: float | None = None) -> None:
 
 
 def count_in(key: str, rate: Rate) -> int:
-    cache.add(key, 0, timeout=rate.seconds + 1)
+    """Counted by ``incr`` alone once the window has begun (one cache call per request,
+    not two); its first request begins it with ``add``."""
     try:
         return cache.incr(key)
-    except ValueError:  # the window expired between add and incr
-        cache.set(key, 1, timeout=rate.seconds + 1)
-        return 1
+    except ValueError:  # no window yet
+        if cache.add(key, 1, timeout=rate.seconds + 1):
+            return 1
+        return cache.incr(key)  # another request began it in between
 
 
 def client_ip(request: HttpRequest) -> str:

@@ -1,6 +1,5 @@
 """``GET /v1/slots``: bookable times of a meeting type, in the attendee's zone."""
 
-import json
 import zoneinfo
 from datetime import date, timedelta
 
@@ -82,19 +81,7 @@ def list_slots(request: ApiRequest, query: Query[SlotsQuery]) -> HttpResponse:
             host_ids=host_ids,
             exclude_booking_id=moving.pk if moving else None,
         )
-        # A month holds hundreds of slots: the answer is built as plain JSON here rather
-        # than validated object by object (the schema above still documents it exactly).
-        return json.dumps(
-            {
-                "meetingType": meeting_type.slug,
-                "duration": duration,
-                "timezone": tz,
-                "slots": {
-                    day.isoformat(): [presenters.slot_json(slot, zone) for slot in slots]
-                    for day, slots in days.items()
-                },
-            }
-        ).encode()
+        return presenters.slots_answer(meeting_type.slug, duration, tz, days, zone)
 
     # The answer itself is cached beside the slots, under the same version and minute:
     # a repeated listing is one cache read, not a regrouping and re-encoding of a month.
