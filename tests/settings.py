@@ -85,9 +85,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and (
-    os.environ.get("DATABASE_PREPARED_STATEMENTS", "1") == "1"
+    os.environ.get("DATABASE_PREPARED_STATEMENTS", "0") == "1"
 ):
-    # As the example site runs PostgreSQL: server-side binding with prepared statements.
+    # The example site's opt-in: server-side binding with prepared statements.
     DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock at BEGIN, so a booking's re-check and insert are serialized.

@@ -73,11 +73,12 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and (
-    os.environ.get("DATABASE_PREPARED_STATEMENTS", "1") == "1"
+    os.environ.get("DATABASE_PREPARED_STATEMENTS", "0") == "1"
 ):
-    # Parameters bound by the server, and a statement run five times on a connection is
-    # prepared there: PostgreSQL plans the hot queries once per connection, not per call.
-    # Needs persistent connections (CONN_MAX_AGE) and no transaction-mode pooler.
+    # Opt-in: parameters bound by the server, and a statement run five times on a
+    # connection prepared there. It plans the hot small queries once, but PostgreSQL's
+    # generic plans made long listings and concurrent booking slower here; see
+    # docs/deployment.md ("Database") for the measurements.
     DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock at BEGIN, so a booking's re-check and insert are serialized.
