@@ -5,7 +5,9 @@ Run: ``.venv/bin/python benchmarks/booking.py [--database-url postgres://…]``.
 Each client is a process with its own database connection, booking distinct slots of a
 5-host round-robin pool that already holds 1,000 bookings (each time once per host).
 Prints throughput, the
-p50/p95 latency of one booking and the queries one booking takes. The after-commit work
+p50/p95 latency of one booking, the cores the run kept busy (clients and database
+together: one client keeps at most one busy, so on N cores more clients can at best
+multiply its throughput by N) and the queries one booking takes. The after-commit work
 (Zoom signal, email queueing) is left out: it runs in Huey, not in the booking
 transaction. PostgreSQL: the database ``pmc_bench_booking`` is created and dropped
 around the run; SQLite: a temporary file (a real file, so the locking is the real one).
@@ -20,6 +22,9 @@ import time as clock
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+
+from _cpu import cores_busy
+from _django import percentile
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DATABASE = "pmc_bench_booking"
@@ -169,7 +174,7 @@ def _client(index):
 
 def run(meeting_type, starts, clients, total, now):
     """``total`` bookings by ``clients`` processes (as gunicorn's workers are: no shared
-    interpreter lock between them); returns (seconds, latencies, outcomes)."""
+    interpreter lock between them); returns (seconds, latencies, outcomes, cores busy)."""
     import multiprocessing
 
     from django.db import connections
@@ -183,7 +188,7 @@ def run(meeting_type, starts, clients, total, now):
         barrier=context.Barrier(clients + 1),
     )
     connections.close_all()  # a forked child must open its own connection
-    with context.Pool(clients) as workers:
+    with context.Pool(clients) as workers, cores_busy() as busy:
         pending = workers.map_async(_client, range(clients))
         _job["barrier"].wait()
         started = clock.perf_counter()
@@ -193,7 +198,7 @@ def run(meeting_type, starts, clients, total, now):
         latencies += client_latencies
         for outcome, count in client_outcomes.items():
             outcomes[outcome] += count
-    return max(finished for finished, *_ in results) - started, latencies, outcomes
+    return max(finished for finished, *_ in results) - started, latencies, outcomes, busy
 
 
 def queries_per_booking(meeting_type, starts, now):
@@ -215,11 +220,6 @@ def queries_per_booking(meeting_type, starts, now):
     return len(statements), sum(1 for s in statements if s.upper().startswith(("BEGIN", "COMMIT")))
 
 
-def percentile(values, fraction):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
 def main():
     args = parse_args()
     drop = prepare_database(args.database_url)
@@ -239,8 +239,7 @@ def main():
 
         rows = []
         for clients in [int(c) for c in args.clients.split(",")]:
-            seconds, latencies, outcomes = run(meeting_type, starts, clients, args.bookings, now)
-            rows.append((clients, seconds, latencies, outcomes))
+            rows.append((clients, *run(meeting_type, starts, clients, args.bookings, now)))
         queries, transaction_statements = queries_per_booking(meeting_type, starts, now)
         vendor = connection.vendor
         connection.close()
@@ -250,13 +249,13 @@ def main():
     print(f"database: {vendor}; pool: {HOSTS} hosts round robin, {HOSTS * EXISTING_PER_HOST} ")
     print("existing bookings; after-commit work (Zoom signal, email queueing) not included")
     header = f"{'clients':>7} {'bookings':>8} {'refused':>7} {'busy':>4} {'seconds':>7}"
-    print(f"{header} {'bookings/s':>10} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}")
-    for clients, seconds, latencies, outcomes in rows:
+    print(f"{header} {'bookings/s':>10} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}  cores busy")
+    for clients, seconds, latencies, outcomes, busy in rows:
         print(
             f"{clients:>7} {outcomes['booked']:>8} {outcomes['refused']:>7} {outcomes['busy']:>4}"
             f" {seconds:>7.2f} {outcomes['booked'] / seconds:>10.1f}"
             f" {statistics.median(latencies):>7.1f} {percentile(latencies, 0.95):>7.1f}"
-            f" {max(latencies):>7.1f}"
+            f" {max(latencies):>7.1f}  {busy}"
         )
     print(
         f"queries per booking: {queries - transaction_statements}"
