@@ -4,10 +4,12 @@ Run: ``.venv/bin/python benchmarks/booking.py [--database-url postgres://…]``.
 
 Each client is a process with its own database connection, booking distinct slots of a
 5-host round-robin pool that already holds 1,000 bookings (each time once per host).
-Prints throughput, the
+Each client count runs ``--rounds`` times, in turn. Prints throughput, the
 p50/p95 latency of one booking, the cores the run kept busy (clients and database
 together: one client keeps at most one busy, so on N cores more clients can at best
-multiply its throughput by N) and the queries one booking takes. The after-commit work
+multiply its throughput by N), the queries one booking takes, and the median ratio of
+each count's throughput to the first's beside how far pure CPU work scales on the
+machine at that moment (``_cpu.scaling_ceiling``). The after-commit work
 (Zoom signal, email queueing) is left out: it runs in Huey, not in the booking
 transaction. PostgreSQL: the database ``pmc_bench_booking`` is created and dropped
 around the run; SQLite: a temporary file (a real file, so the locking is the real one).
@@ -23,7 +25,7 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from _cpu import cores_busy
+from _cpu import cores_busy, scaling_ceiling
 from _django import percentile
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +40,9 @@ def parse_args():
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
     parser.add_argument("--bookings", type=int, default=400, help="bookings per run")
     parser.add_argument("--clients", default="1,8", help="comma-separated client counts")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="runs of every client count, taken in turn"
+    )
     return parser.parse_args()
 
 
@@ -225,7 +230,7 @@ def main():
     drop = prepare_database(args.database_url)
     try:
         setup_django()
-        from django.db import connection
+        from django.db import connection, connections
 
         from wagtail_pmc_booking import booking as booking_service
 
@@ -237,9 +242,15 @@ def main():
         starts = Starts(first)
         run(meeting_type, starts, 1, 20, now)  # warm up caches and connections
 
-        rows = []
-        for clients in [int(c) for c in args.clients.split(",")]:
-            rows.append((clients, *run(meeting_type, starts, clients, args.bookings, now)))
+        counts = [int(c) for c in args.clients.split(",")]
+        # In turn, so a machine whose speed drifts (a shared VM) slows every count alike;
+        # each round also measures how far pure CPU work scales right then.
+        rows, ceilings = [], []
+        for _round in range(args.rounds):
+            for clients in counts:
+                rows.append((clients, *run(meeting_type, starts, clients, args.bookings, now)))
+            connections.close_all()
+            ceilings.append({clients: scaling_ceiling(clients) for clients in counts[1:]})
         queries, transaction_statements = queries_per_booking(meeting_type, starts, now)
         vendor = connection.vendor
         connection.close()
@@ -261,6 +272,17 @@ def main():
         f"queries per booking: {queries - transaction_statements}"
         f" (+{transaction_statements} BEGIN/COMMIT)"
     )
+    base = counts[0]
+    rates = [outcomes["booked"] / seconds for _c, seconds, _l, outcomes, _b in rows]
+    for column, clients in enumerate(counts[1:], start=1):
+        ratios = [rates[at + column] / rates[at] for at in range(0, len(rows), len(counts))]
+        ceiling = [by_count[clients] for by_count in ceilings]
+        print(
+            f"{clients} clients: {statistics.median(ratios):.2f}x {base} client's throughput"
+            f" (median of {len(ratios)} round(s), {min(ratios):.2f}–{max(ratios):.2f}); pure CPU"
+            f" work in {clients} processes: {statistics.median(ceiling):.2f}x one"
+            " (this machine's ceiling)"
+        )
 
 
 if __name__ == "__main__":

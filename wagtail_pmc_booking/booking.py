@@ -42,6 +42,7 @@ from .links import manage_token_for
 from .models import Booking, Host, MeetingType
 from .models.bookings import BookingStatus, EventKind
 from .tokens import hashes_match, manage_token_lookup_hash, random_base32
+from .transactions import recoverable
 from .validators import available_timezones
 
 __all__ = ["BookingResult", "book", "cancel", "rebook", "reschedule"]
@@ -131,7 +132,7 @@ def book(
     _raise_for(errors)
     assert at is not None and length is not None  # _raise_for raised otherwise
     attendee = _Attendee(**{**attendee.__dict__, **extras})
-    hosts = _write(partial(_booking_hosts, meeting_type, moment))
+    hosts = _write(partial(_booking_hosts, meeting_type, moment), atomic=False)
     stale = _refresh_stale_calendars(meeting_type, moment, hosts, host=host)
 
     def write() -> BookingResult:
@@ -183,7 +184,7 @@ def reschedule(
     at = _clean_start(start, errors)
     _raise_for(errors)
     assert at is not None
-    hosts = _write(partial(_booking_hosts, booking.meeting_type, moment))
+    hosts = _write(partial(_booking_hosts, booking.meeting_type, moment), atomic=False)
     stale = _refresh_stale_calendars(booking.meeting_type, moment, hosts)
 
     def write() -> BookingResult:
@@ -576,9 +577,10 @@ def _record_stale(booking: Booking, stale: list[_StaleCalendar]) -> None:
         )
 
 
-def _write(operation: Callable[[], T]) -> T:
+def _write(operation: Callable[[], T], *, atomic: bool = True) -> T:
     """Run ``operation`` in one transaction; a momentarily locked database is retried
-    (also for the reads before a booking's transaction: SQLite may refuse them too).
+    (also for the read before a booking's transaction, ``atomic=False``: one statement
+    needs no transaction of its own, but SQLite may refuse it too).
 
     SQLite answers "database is locked" when another writer holds the lock longer than
     the busy timeout; PostgreSQL may report a deadlock. Both are retried with jittered
@@ -586,7 +588,7 @@ def _write(operation: Callable[[], T]) -> T:
     """
     for attempt in range(1, WRITE_ATTEMPTS + 1):
         try:
-            with transaction.atomic():
+            with transaction.atomic() if atomic else recoverable():
                 return operation()
         except OperationalError as exc:
             if not _is_transient(exc):

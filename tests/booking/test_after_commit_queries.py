@@ -8,6 +8,7 @@ booking committed first with its announcement held back, then each receiver on i
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.booking.conftest import ATTENDEE, NOW, ist
 from tests.booking.test_queries import at_most_queries
@@ -56,6 +57,15 @@ def test_zoom_makes_the_meeting_in_at_most_eight_queries(new_booking):
     )
     assert record.zoom_user == new_booking.host.zoom_user
     assert record.join_url
+
+
+def test_zoom_opens_one_transaction_for_the_audit_line_and_its_outbox(new_booking):
+    """The record's insert is a lone statement: no BEGIN and COMMIT of its own."""
+    ZoomDefaults.load()
+    with CaptureQueriesContext(connection) as captured:
+        sync(new_booking)
+    begins = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("BEGIN")]
+    assert len(begins) == 1, begins
 
 
 def test_a_second_sync_reads_and_changes_nothing(new_booking):

@@ -52,6 +52,15 @@ def test_booking_in_a_round_robin_pool_takes_at_most_ten_queries(
         booking_service.book(meeting_type, start=start.replace(day=8), now=NOW, **ATTENDEE)
 
 
+def test_a_booking_is_one_transaction(transactional_db, product_demo, no_after_commit):
+    """The hosts are read before it in autocommit: one statement needs no transaction of
+    its own (two round trips fewer per booking)."""
+    with CaptureQueriesContext(connection) as captured:
+        booking_service.book(product_demo, start=ist(13, 10), now=NOW, **ATTENDEE)
+    begins = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("BEGIN")]
+    assert len(begins) == 1, begins
+
+
 def test_rescheduling_takes_at_most_eleven_queries(transactional_db, demo_booking, no_after_commit):
     """A booking's queries, and first the lock of the booking being moved."""
     with at_most_queries(BUDGET + 1):

@@ -130,7 +130,18 @@ def test_while_one_sync_waits_for_zoom_another_for_the_same_booking_stands_back(
 def test_a_first_attempt_on_a_record_another_process_made_counts_on_that_record(book):
     """The record is made with the first attempt counted; should a racing writer have
     made it first, that record counts the attempt, so a lost create is still looked for."""
-    booking = book(at(10))
+    _first_attempt_counts_on_the_existing_record(book(at(10)))
+
+
+def test_a_first_attempt_outside_a_transaction_recovers_from_the_duplicate_too(
+    transactional_db, book
+):
+    """As after a commit: the insert runs without a transaction of its own, and its
+    failure leaves the connection usable for the record's read and count."""
+    _first_attempt_counts_on_the_existing_record(book(at(10)))
+
+
+def _first_attempt_counts_on_the_existing_record(booking):
     existing = meeting_of(booking)
     attempts = existing.attempts
 

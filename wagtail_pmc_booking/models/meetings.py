@@ -7,8 +7,10 @@ same fields for the same event.
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, models
 from django.utils.translation import gettext_lazy as _
+
+from ..transactions import recoverable
 
 
 class MeetingState(models.TextChoices):
@@ -97,7 +99,7 @@ class ZoomMeeting(models.Model):
         backend) it is for, in one write; ``(record, earlier count)`` as ``count_attempt``.
         Should another process have made the record first, that one counts the attempt."""
         try:
-            with transaction.atomic():
+            with recoverable():
                 record = cls.objects.create(
                     booking_id=booking_id,
                     attempts=1,
