@@ -36,6 +36,24 @@ def test_hosts_get_their_own_rows_when_the_meeting_type_reminds_them(book, meeti
     ]
 
 
+def test_a_collective_booking_reminds_the_host_and_each_co_host(book, meeting_type, host):
+    other = make_host(name="Lena Vogel")
+    meeting_type.hosts.add(other)
+    meeting_type.assignment = "collective"
+    meeting_type.remind_hosts = True
+    meeting_type.save()
+
+    booking = book()
+
+    assert set(booking.co_hosts.values_list("pk", flat=True)) == {other.pk}
+    rows = Reminder.objects.filter(booking=booking, minutes_before=60).order_by("recipient")
+    assert {(r.recipient, r.host_id) for r in rows} == {
+        ("attendee", None),
+        (f"host:{booking.host_id}", booking.host_id),
+        (f"host:{other.pk}", other.pk),
+    }
+
+
 def test_a_booking_made_30_minutes_ahead_gets_no_reminder(book):
     booking = book(start=NOW + timedelta(minutes=30))
 

@@ -13,11 +13,23 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import Booking, Host, Reminder
+from ..models import Booking, Reminder
 from ..models.reminders import ReminderStatus
 
 ATTENDEE = "attendee"
 HOST_PREFIX = "host:"
+
+
+# What ``owed`` makes the rows of: all ``plan`` reads of the booking, as it runs in the
+# booking's request.
+PLANNED_FROM = (
+    "status",
+    "sequence",
+    "start",
+    "host",
+    "meeting_type__remind_hosts",
+    "meeting_type__reminder_minutes",
+)
 
 
 def host_recipient(host_pk: int) -> str:
@@ -30,7 +42,12 @@ def plan(booking_pk: int, *, now: datetime | None = None) -> list[Reminder]:
     Safe to run twice for one revision: the unique key keeps a row from being doubled.
     """
     now = now or timezone.now()
-    booking = Booking.objects.select_related("meeting_type", "host").filter(pk=booking_pk).first()
+    booking = (
+        Booking.objects.select_related("meeting_type")
+        .only(*PLANNED_FROM)
+        .filter(pk=booking_pk)
+        .first()
+    )
     if booking is None:
         return []
     pending = Reminder.objects.filter(booking_id=booking.pk, status=ReminderStatus.PENDING)
@@ -48,10 +65,11 @@ def plan(booking_pk: int, *, now: datetime | None = None) -> list[Reminder]:
 def owed(booking: Booking, now: datetime) -> list[Reminder]:
     """The unsaved rows of the booking's current revision still ahead of ``now``."""
     meeting_type = booking.meeting_type
-    recipients: list[tuple[str, Host | None]] = [(ATTENDEE, None)]
+    recipients: list[tuple[str, int | None]] = [(ATTENDEE, None)]
     if meeting_type.remind_hosts:
-        hosts = [booking.host, *booking.co_hosts.exclude(pk=booking.host_id).order_by("pk")]
-        recipients += [(host_recipient(host.pk), host) for host in hosts]
+        co_hosts = booking.co_hosts.exclude(pk=booking.host_id).order_by("pk")
+        hosts = [booking.host_id, *co_hosts.values_list("pk", flat=True)]
+        recipients += [(host_recipient(host_pk), host_pk) for host_pk in hosts]
     rows = []
     for minutes in sorted(set(meeting_type.reminder_minutes or []), reverse=True):
         due_at = booking.start - timedelta(minutes=minutes)
@@ -62,10 +80,10 @@ def owed(booking: Booking, now: datetime) -> list[Reminder]:
                 booking=booking,
                 sequence=booking.sequence,
                 recipient=recipient,
-                host=host,
+                host_id=host_pk,
                 minutes_before=minutes,
                 due_at=due_at,
             )
-            for recipient, host in recipients
+            for recipient, host_pk in recipients
         ]
     return rows
