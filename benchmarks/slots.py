@@ -4,11 +4,13 @@ Run: ``.venv/bin/python benchmarks/slots.py [--database-url postgres://…] [--g
 ``--grid`` instead prints the cold median for hosts {5, 25, 100} × days {7, 31, 62} ×
 bookings {1k, 5k, 50k} (spread over a year, so most lie outside the range listed), and
 the peak memory of the 100-host, 62-day listing.
-Prints the median and p95 of the whole read (queries + rules) and its query count, first
+Prints the median and p95 of the whole read (queries + rules) and its query count
+(with the garbage collector's startup heap frozen, as docs/deployment.md advises), first
 without host calendars, then with one ``check_conflicts`` calendar per host holding
 2,000 busy intervals over the 60 days (issue 11: at most +1 query, +20% cold median).
 """
 
+import gc
 import random
 import statistics
 import sys
@@ -93,6 +95,9 @@ def measure(run, repeat):
 
     analyze()
     run()
+    # As a deployed worker does (docs/deployment.md): what is loaded by now is frozen out
+    # of the collector's full collections, which would otherwise walk it all mid-listing.
+    gc.freeze()
     timings = []
     for _ in range(repeat):
         started = clock.perf_counter()
