@@ -110,3 +110,13 @@ def test_a_new_booking_plans_its_reminders_in_two_queries(new_booking):
         rows = plan.plan(new_booking.pk, now=NOW)
     assert rows
     assert Reminder.objects.filter(booking=new_booking).count() == len(rows)
+
+
+def test_host_reminders_add_only_the_co_hosts_read(new_booking):
+    """The planner reads just the fields its rows are made of: no deferred field loads."""
+    meeting_type = new_booking.meeting_type
+    meeting_type.remind_hosts = True
+    meeting_type.save()
+    with at_most_queries(3):
+        rows = plan.plan(new_booking.pk, now=NOW)
+    assert {row.host_id for row in rows} == {None, new_booking.host_id}
