@@ -230,7 +230,7 @@ def main():
     drop = prepare_database(args.database_url)
     try:
         setup_django()
-        from django.db import connection, connections
+        from django.db import connection
 
         from wagtail_pmc_booking import booking as booking_service
 
@@ -249,7 +249,6 @@ def main():
         for _round in range(args.rounds):
             for clients in counts:
                 rows.append((clients, *run(meeting_type, starts, clients, args.bookings, now)))
-            connections.close_all()
             ceilings.append({clients: scaling_ceiling(clients) for clients in counts[1:]})
         queries, transaction_statements = queries_per_booking(meeting_type, starts, now)
         vendor = connection.vendor

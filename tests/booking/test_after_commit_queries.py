@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.booking.conftest import ATTENDEE, NOW, ist
-from tests.booking.test_queries import at_most_queries
+from tests.booking.test_queries import at_most_queries, transactions_opened
 from wagtail_pmc_booking import booking as booking_service
 from wagtail_pmc_booking.calendars import receivers as calendar_receivers
 from wagtail_pmc_booking.changes import Change
@@ -64,7 +64,7 @@ def test_zoom_opens_one_transaction_for_the_audit_line_and_its_outbox(new_bookin
     ZoomDefaults.load()
     with CaptureQueriesContext(connection) as captured:
         sync(new_booking)
-    begins = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("BEGIN")]
+    begins = transactions_opened(captured)
     assert len(begins) == 1, begins
 
 

@@ -36,6 +36,11 @@ def at_most_queries(budget: int = BUDGET):
     assert len(statements) <= budget, "\n".join(statements)
 
 
+def transactions_opened(captured: CaptureQueriesContext) -> list[str]:
+    """The BEGINs among the captured statements (SQLite's ``BEGIN IMMEDIATE`` included)."""
+    return [q["sql"] for q in captured.captured_queries if q["sql"].startswith("BEGIN")]
+
+
 def test_booking_takes_at_most_ten_queries(transactional_db, product_demo, no_after_commit):
     with at_most_queries():
         booking_service.book(product_demo, start=ist(13, 10), now=NOW, **ATTENDEE)
@@ -57,7 +62,7 @@ def test_a_booking_is_one_transaction(transactional_db, product_demo, no_after_c
     its own (two round trips fewer per booking)."""
     with CaptureQueriesContext(connection) as captured:
         booking_service.book(product_demo, start=ist(13, 10), now=NOW, **ATTENDEE)
-    begins = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("BEGIN")]
+    begins = transactions_opened(captured)
     assert len(begins) == 1, begins
 
 
